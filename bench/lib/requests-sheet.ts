@@ -1,0 +1,113 @@
+import * as Y from "yjs";
+import {
+  type CellInputs,
+  type ColumnId,
+  type RowId,
+  type SheetId,
+  TemplateId,
+  createFromTemplate,
+  openWorkbook,
+  templates,
+} from "@huzhu/schema";
+
+/** The sheet every benchmark loads: the Shanghai medical template's requests sheet. */
+export const REQUESTS_SHEET = "requests" as SheetId;
+/** The public, free-text column benchmark edits write (its value carries the edit marker). */
+export const EDITED_COLUMN = "description" as ColumnId;
+
+/** How big a requests sheet to build. */
+export interface RequestsSheetPlan {
+  /** Rows in the sheet, editor rows included. */
+  readonly rows: number;
+  /** Rows set aside for benchmark editors, one each; public (verified, in progress). */
+  readonly editorRows: number;
+  /** Fill the case-number column (a bare server has nobody else to do it). */
+  readonly caseNumbers: boolean;
+  /** Rows per transaction, so the seed can be pushed over the wire in bounded updates (Huzhu takes ≤ 1 MiB each). */
+  readonly rowsPerUpdate?: number;
+}
+
+/** A requests sheet built on top of a template state. */
+export interface RequestsSheet {
+  /** The whole document (template, editor rows, filler rows). */
+  readonly ydoc: Y.Doc;
+  /** What generators load to make edits: the template plus the editor rows only (small). */
+  readonly editorBase: Uint8Array;
+  /** Row ids reserved for editors, in order. */
+  readonly editorRowIds: readonly RowId[];
+  /** The updates that turn the template state into the sheet, in order, each ≤ rowsPerUpdate rows. */
+  readonly updates: readonly Uint8Array[];
+  /** The state vector of the finished document (light clients claim it when they sync). */
+  readonly stateVector: Uint8Array;
+  readonly buildMs: number;
+}
+
+/** A fixed PRNG so every run builds the same rows (mulberry32). */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sampleRequests = templates[TemplateId.shanghaiMedical].sample["requests"] ?? [];
+
+/** A fictitious request in the shape of the template's samples; phone numbers use the unused 100 prefix. */
+function requestCells(index: number, random: () => number, caseNumbers: boolean, visible: boolean): CellInputs {
+  const sample = sampleRequests[index % sampleRequests.length] ?? {};
+  const cells: Record<string, unknown> = {
+    ...sample,
+    description: `${String(sample["description"] ?? "求助")}（第 ${index + 1} 条）`,
+    phone: `100 ${String(Math.floor(index / 10000)).padStart(4, "0")} ${String(index % 10000).padStart(4, "0")}`,
+    age: 1 + Math.floor(random() * 95),
+  };
+  if (caseNumbers) cells["caseNumber"] = `SH-${String(index + 1).padStart(5, "0")}`;
+  if (visible) Object.assign(cells, { verification: "verified", followUp: "inProgress" });
+  return cells;
+}
+
+/**
+ * Builds a requests sheet of `plan.rows` rows on top of `templateState` (a server's freshly created
+ * workbook), or on a locally created Shanghai medical workbook when there is none. Editor rows
+ * come first so that `editorBase` is a prefix of the document that generators can load cheaply.
+ */
+export function buildRequestsSheet(plan: RequestsSheetPlan, templateState: Uint8Array | null): RequestsSheet {
+  const startedAt = performance.now();
+  const ydoc = new Y.Doc();
+  if (templateState) Y.applyUpdate(ydoc, templateState);
+  else createFromTemplate(ydoc, TemplateId.shanghaiMedical, { sampleData: false });
+  const updates: Uint8Array[] = [];
+  const record = (update: Uint8Array) => updates.push(update);
+  ydoc.on("update", record);
+  const workbook = openWorkbook(ydoc);
+  const random = seededRandom(0x5eed);
+  const editorRows = Math.min(plan.editorRows, plan.rows);
+  const editorRowIds = editorRows
+    ? workbook.insertRows(
+        REQUESTS_SHEET,
+        Array.from({ length: editorRows }, (_, i) => requestCells(i, random, plan.caseNumbers, true)),
+      )
+    : [];
+  const editorBase = Y.encodeStateAsUpdate(ydoc);
+  const perUpdate = plan.rowsPerUpdate ?? 1000;
+  for (let start = editorRows; start < plan.rows; start += perUpdate) {
+    const count = Math.min(perUpdate, plan.rows - start);
+    workbook.insertRows(
+      REQUESTS_SHEET,
+      Array.from({ length: count }, (_, i) => requestCells(start + i, random, plan.caseNumbers, random() < 0.4)),
+    );
+  }
+  ydoc.off("update", record);
+  return {
+    ydoc,
+    editorBase,
+    editorRowIds,
+    updates,
+    stateVector: Y.encodeStateVector(ydoc),
+    buildMs: performance.now() - startedAt,
+  };
+}

@@ -1,0 +1,3 @@
+import { registerWorkspaceResolution } from "./resolve.ts";
+
+registerWorkspaceResolution();

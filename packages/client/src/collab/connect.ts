@@ -1,0 +1,74 @@
+import { HocuspocusProvider } from "@hocuspocus/provider";
+import { openWorkbook } from "@huzhu/schema";
+import * as Y from "yjs";
+import { createStore } from "../lib/store.ts";
+import { watchPeers } from "./awareness-peers.ts";
+import type { Collab } from "./collab.ts";
+import { type ConnectionState, type SocketStatus, initialConnection, isPermanentRefusal } from "./connection.ts";
+import type { Session } from "./session.ts";
+import { createUndoHistory } from "./undo.ts";
+
+/** Roles that may change rows; anything else opens read-only. */
+const EDITING_ROLES = new Set(["editor", "admin"]);
+
+/**
+ * The server serves this page and /collab on one origin; connecting there (rather than to the
+ * session's `collabUrl`, derived from PUBLIC_URL) also works behind a proxy or Vite's dev server.
+ */
+function sameOriginCollabUrl(collabUrl: string): string {
+  if (typeof location === "undefined") return collabUrl;
+  return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${new URL(collabUrl).pathname}`;
+}
+
+/** Connects to a workbook's document on the sync server with the link's token. */
+export function connectWorkbook(session: Session, token: string): Collab {
+  const ydoc = new Y.Doc();
+  // Every mutation this browser makes carries this origin, so undo tracks exactly our edits.
+  const origin = { source: "local-user" };
+  const connection = createStore<ConnectionState>(initialConnection);
+  const patch = (change: Partial<ConnectionState>) => connection.update((s) => ({ ...s, ...change }));
+
+  const provider = new HocuspocusProvider({
+    url: sameOriginCollabUrl(session.collabUrl),
+    name: session.documentName,
+    document: ydoc,
+    token,
+    onStatus: ({ status }) => patch({ socket: status as SocketStatus, ...(status === "connected" ? {} : { synced: false }) }),
+    onSynced: ({ state }) => patch(state ? { synced: true, everSynced: true } : { synced: false }),
+    onUnsyncedChanges: ({ number }) => patch({ unsynced: number }),
+    // Refusals come as authenticationFailed while connecting, or as a close (code 1000) with the
+    // reason later, e.g. when the link is revoked while the page is open.
+    onAuthenticationFailed: ({ reason }) => {
+      if (isPermanentRefusal(reason)) refuse(reason);
+    },
+    onClose: ({ event }) => {
+      if (isPermanentRefusal(event.reason)) refuse(event.reason);
+    },
+  });
+
+  function refuse(reason: string) {
+    patch({ refusedReason: reason, socket: "disconnected", synced: false });
+    // A refused link stays refused: retrying would only hammer the server.
+    provider.disconnect();
+  }
+
+  const awareness = provider.awareness;
+  const presence = awareness ? watchPeers(awareness) : null;
+  const history = createUndoHistory(ydoc, origin);
+
+  return {
+    workbook: openWorkbook(ydoc, { origin }),
+    self: { name: session.label, color: session.color, role: session.role },
+    readOnly: !EDITING_ROLES.has(session.role),
+    connection,
+    peers: presence?.peers ?? createStore([]),
+    history,
+    setCursor: (cursor) => presence?.setCursor(cursor),
+    destroy() {
+      presence?.stop();
+      history.destroy();
+      provider.destroy();
+      ydoc.destroy();
+    },
+  };
+}

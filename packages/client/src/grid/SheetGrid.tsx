@@ -1,0 +1,135 @@
+import { type ChatGroupLink, type Row, type RowId, SchemaError, type SheetId, type Workbook } from "@huzhu/schema";
+import {
+  AllCommunityModule,
+  type ColDef,
+  type GridApi,
+  type GridReadyEvent,
+  ModuleRegistry,
+  type RowSelectionOptions,
+} from "ag-grid-community";
+import { AgGridReact } from "ag-grid-react";
+import { useCallback, useMemo, useRef, useState } from "react";
+import type { Cursor, Peer } from "../collab/presence.ts";
+import type { ReadableStore } from "../lib/store.ts";
+import { createColumnDefs } from "./column-defs.ts";
+import { CellComponent } from "./components.ts";
+import { ChatGroupEditor } from "./editors/ChatGroupEditor.tsx";
+import { DateTimeEditor } from "./editors/DateTimeEditor.tsx";
+import { InputEditor } from "./editors/InputEditor.tsx";
+import { LongTextEditor } from "./editors/LongTextEditor.tsx";
+import type { GridContext } from "./grid-context.ts";
+import { createGridHandlers } from "./grid-handlers.ts";
+import { suppressGridKeys } from "./keyboard.ts";
+import { localeZh } from "./locale-zh.ts";
+import { findTintColumn } from "./palette.ts";
+import { CellRenderer } from "./renderers/CellRenderer.tsx";
+import { GutterRenderer } from "./renderers/GutterRenderer.tsx";
+import { sheetTheme } from "./theme.ts";
+import { useCursorIndex } from "./use-cursor-index.ts";
+import { useGridClipboard } from "./use-grid-clipboard.ts";
+import { useGridSync } from "./use-grid-sync.ts";
+
+ModuleRegistry.registerModules([AllCommunityModule]);
+
+const components = {
+  [CellComponent.cell]: CellRenderer,
+  [CellComponent.gutter]: GutterRenderer,
+  [CellComponent.inputEditor]: InputEditor,
+  [CellComponent.longTextEditor]: LongTextEditor,
+  [CellComponent.dateTimeEditor]: DateTimeEditor,
+  [CellComponent.chatGroupEditor]: ChatGroupEditor,
+};
+
+const rowSelection: RowSelectionOptions<Row> = { mode: "multiRow", checkboxes: false, headerCheckbox: false, enableClickSelection: false };
+
+const defaultColDef: ColDef<Row> = {
+  sortable: true,
+  resizable: true,
+  // Values are the schema's (option ids, ISO instants, link objects): no type inference by AG Grid.
+  cellDataType: false,
+  suppressKeyboardEvent: suppressGridKeys,
+};
+
+/** Props of the grid of one sheet; the same grid serves editors and read-only views. */
+export interface SheetGridProps {
+  readonly workbook: Workbook;
+  readonly sheetId: SheetId;
+  readonly readOnly: boolean;
+  readonly peers: ReadableStore<readonly Peer[]>;
+  readonly quickFilter?: string;
+  onCursor?(cursor: Cursor): void;
+  onMessage(text: string, tone: "error" | "info"): void;
+  onChatGroup(link: ChatGroupLink, title: string): void;
+  onReady?(api: GridApi<Row> | null): void;
+  /** Ctrl+- : the owner asks for confirmation, then trashes the rows. */
+  onRequestDelete?(): void;
+}
+
+/** The spreadsheet view of one sheet, live: every change arrives row by row from the workbook. */
+export function SheetGrid(props: SheetGridProps) {
+  const { workbook, sheetId, readOnly } = props;
+  const [api, setApi] = useState<GridApi<Row> | null>(null);
+  const [sheet, setSheet] = useState(() => workbook.readSheet(sheetId));
+  const container = useRef<HTMLDivElement>(null);
+  const latest = useRef(props);
+  latest.current = props;
+
+  const columnDefs = useMemo(() => createColumnDefs(sheet, { readOnly }), [sheet, readOnly]);
+  const tintColumn = useMemo(() => findTintColumn(sheet), [sheet]);
+  const cursors = useCursorIndex(props.peers, sheetId);
+  useGridSync(api, workbook, sheet, () => setSheet(workbook.readSheet(sheetId)));
+  useGridClipboard(api, container, { workbook, sheetId, readOnly }, props.onMessage);
+
+  const context = useMemo<GridContext>(
+    () => ({
+      sheetId,
+      readOnly,
+      cursors,
+      write(rowId: RowId, columnId: string, input: unknown) {
+        try {
+          workbook.setCell(sheetId, rowId, columnId as never, input);
+        } catch (error) {
+          if (!(error instanceof SchemaError)) throw error;
+          // Nothing was written: with readOnlyEdit the grid still shows the stored value.
+          latest.current.onMessage(`未保存：${error.messageZh}`, "error");
+        }
+      },
+      showChatGroup: (link, title) => latest.current.onChatGroup(link, title),
+    }),
+    [workbook, sheetId, readOnly, cursors],
+  );
+
+  const handlers = useMemo(
+    () => createGridHandlers({ workbook, sheetId, readOnly, context, tintColumn, owner: latest }),
+    [workbook, sheetId, readOnly, context, tintColumn],
+  );
+  const onGridReady = useCallback((e: GridReadyEvent<Row>) => {
+    setApi(e.api);
+    latest.current.onReady?.(e.api);
+  }, []);
+  const onGridPreDestroyed = useCallback(() => latest.current.onReady?.(null), []);
+
+  return (
+    <div ref={container} className="hz-grid" data-sheet={sheetId}>
+      <AgGridReact<Row>
+        theme={sheetTheme}
+        localeText={localeZh}
+        columnDefs={columnDefs}
+        defaultColDef={defaultColDef}
+        components={components}
+        context={context}
+        {...handlers}
+        readOnlyEdit
+        rowSelection={rowSelection}
+        suppressRowDrag={readOnly}
+        quickFilterText={props.quickFilter}
+        stopEditingWhenCellsLoseFocus
+        enterNavigatesVerticallyAfterEdit
+        tooltipShowDelay={400}
+        animateRows={false}
+        onGridReady={onGridReady}
+        onGridPreDestroyed={onGridPreDestroyed}
+      />
+    </div>
+  );
+}

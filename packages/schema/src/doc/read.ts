@@ -1,0 +1,126 @@
+import type * as Y from "yjs";
+import { type CellValue, type ColumnDef, ColumnType, OptionColor, type SelectOption, SystemField } from "../columns/column.ts";
+import { isColumnType, readCell } from "../columns/index.ts";
+import { isIsoInstant } from "../columns/date-time.ts";
+import type { ColumnId, RowId, SheetId } from "../ids.ts";
+import { type PublicCondition, PublicMode, type PublicRule, type SheetInfo, SheetKind } from "../sheets/sheet.ts";
+import { ColumnKey, RowKey, SheetKey, isCellKey } from "./layout.ts";
+import { isOrderKey } from "./order.ts";
+
+// Readers tolerate: any peer can write anything, so every read fills a default instead of throwing
+// (STYLE "writers validate; readers tolerate").
+
+const FALLBACK_ORDER = "a0";
+
+function str(value: unknown, fallback: string, max = 10_000): string {
+  return typeof value === "string" && value.length <= max ? value : fallback;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: Readonly<Record<string, T>>, fallback: T): T {
+  return typeof value === "string" && Object.values(allowed).includes(value as T) ? (value as T) : fallback;
+}
+
+function readOptions(value: unknown): SelectOption[] {
+  if (!Array.isArray(value)) return [];
+  const seen = new Set<string>();
+  const options: SelectOption[] = [];
+  for (const raw of value) {
+    if (typeof raw !== "object" || raw === null) continue;
+    const { id, label, color } = raw as Record<string, unknown>;
+    if (typeof id !== "string" || id === "" || seen.has(id)) continue;
+    seen.add(id);
+    options.push({ id, label: str(label, id, 200), color: oneOf(color, OptionColor, OptionColor.none) });
+  }
+  return options;
+}
+
+function readStringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : undefined;
+}
+
+/** A public rule as stored, with malformed conditions dropped. */
+export function readPublicRule(value: unknown): PublicRule {
+  const all = typeof value === "object" && value !== null ? (value as { all?: unknown }).all : undefined;
+  if (!Array.isArray(all)) return { all: [] };
+  const conditions: PublicCondition[] = [];
+  for (const raw of all) {
+    if (typeof raw !== "object" || raw === null) continue;
+    const record = raw as Record<string, unknown>;
+    if (typeof record.columnId !== "string") continue;
+    const anyOf = readStringList(record.anyOf);
+    const noneOf = readStringList(record.noneOf);
+    conditions.push({ columnId: record.columnId, ...(anyOf ? { anyOf } : {}), ...(noneOf ? { noneOf } : {}) });
+  }
+  return { all: conditions };
+}
+
+export function readSheetInfo(id: string, sheet: Y.Map<unknown>): SheetInfo {
+  return {
+    id: id as SheetId,
+    name: str(sheet.get(SheetKey.name), id, 100),
+    kind: oneOf(sheet.get(SheetKey.kind), SheetKind, SheetKind.grid),
+    order: isOrderKey(sheet.get(SheetKey.order)) ? (sheet.get(SheetKey.order) as string) : FALLBACK_ORDER,
+    body: str(sheet.get(SheetKey.body), ""),
+    publicMode: oneOf(sheet.get(SheetKey.publicMode), PublicMode, PublicMode.none),
+    publicRule: readPublicRule(sheet.get(SheetKey.publicRule)),
+  };
+}
+
+/** A column with its order key; undefined when its type is unknown (a newer peer's type). */
+export function readColumn(id: string, column: Y.Map<unknown>): (ColumnDef & { order: string }) | undefined {
+  const type = column.get(ColumnKey.type);
+  if (!isColumnType(type)) return undefined;
+  const hasOptions = type === ColumnType.select || type === ColumnType.status;
+  const width = column.get(ColumnKey.width);
+  const system = column.get(ColumnKey.system);
+  return {
+    id: id as ColumnId,
+    type,
+    label: str(column.get(ColumnKey.label), id, 100),
+    private: column.get(ColumnKey.private) === true,
+    inForm: column.get(ColumnKey.inForm) === true,
+    required: column.get(ColumnKey.required) === true,
+    options: hasOptions ? readOptions(column.get(ColumnKey.options)) : [],
+    system: Object.values(SystemField).includes(system as SystemField) ? (system as SystemField) : null,
+    description: str(column.get(ColumnKey.description), "", 1000),
+    width: typeof width === "number" && width >= 40 && width <= 2000 ? width : null,
+    order: isOrderKey(column.get(ColumnKey.order)) ? (column.get(ColumnKey.order) as string) : FALLBACK_ORDER,
+  };
+}
+
+/** A row as readers see it: only cells of known columns, each valid or empty. */
+export interface Row {
+  readonly id: RowId;
+  readonly order: string;
+  readonly createdAt: string | null;
+  /** Set when the row is in the trash; it can be restored (SPEC 4). */
+  readonly deletedAt: string | null;
+  /** Set by the server when the row's status entered a closed state (retention counts from here). */
+  readonly closedAt: string | null;
+  /** Set when the row's private cells were purged. */
+  readonly purgedAt: string | null;
+  readonly cells: Readonly<Record<string, CellValue>>;
+}
+
+export function readRow(id: string, row: Y.Map<unknown>, columns: readonly ColumnDef[]): Row {
+  const cells: Record<string, CellValue> = {};
+  for (const column of columns) cells[column.id] = readCell(column, row.get(column.id));
+  const instant = (key: string) => {
+    const value = row.get(key);
+    return isIsoInstant(value) ? value : null;
+  };
+  return {
+    id: id as RowId,
+    order: isOrderKey(row.get(RowKey.order)) ? (row.get(RowKey.order) as string) : FALLBACK_ORDER,
+    createdAt: instant(RowKey.createdAt),
+    deletedAt: instant(RowKey.deletedAt),
+    closedAt: instant(RowKey.closedAt),
+    purgedAt: instant(RowKey.purgedAt),
+    cells,
+  };
+}
+
+/** Ids of every cell key a row holds, including columns this reader does not know yet. */
+export function rowCellKeys(row: Y.Map<unknown>): string[] {
+  return [...row.keys()].filter(isCellKey);
+}

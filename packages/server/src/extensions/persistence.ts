@@ -1,0 +1,317 @@
+import type {
+  ConnectionTransactionOrigin,
+  Document,
+  Extension,
+  beforeSyncPayload,
+  beforeUnloadDocumentPayload,
+  onLoadDocumentPayload,
+  onStoreDocumentPayload,
+} from "@hocuspocus/server";
+import type { Logger } from "pino";
+import * as Y from "yjs";
+import { CollabCloseCode, CollabRefusal } from "../collab/context.ts";
+import { isPublicDocumentName } from "../collab/document-names.ts";
+import type { DocStore } from "../storage/doc-store.ts";
+import { UnrecoverableDocumentError, recoverDocument } from "../storage/recover-document.ts";
+import type { StorageHealth } from "../storage/storage-health.ts";
+
+/** Configuration of the persistence extension. */
+export interface PersistenceConfiguration {
+  readonly store: DocStore;
+  readonly logger: Logger;
+  /** Compact (snapshot + truncate the log) once this many updates were appended since the last compaction. */
+  readonly compactAfterUpdates?: number;
+  /** Where documents that loaded with damaged entries left out are reported. */
+  readonly health?: StorageHealth;
+}
+
+interface DocState {
+  /** The highest log sequence number this instance loaded or appended for the document. */
+  lastSeq: number;
+  /** Updates applied since the last compaction (appended, or not if the append failed). */
+  sinceCompaction: number;
+  /** An update is in memory that neither the log nor a snapshot holds (its append failed). */
+  unstored: boolean;
+  /** Appends that failed so far; a compaction clears `unstored` only if none failed after it began. */
+  failures: number;
+  /** Appends still under way (stores that answer asynchronously); they never reject. */
+  pending: Set<Promise<void>>;
+  /** The compaction under way, if any. */
+  compaction: Promise<void> | undefined;
+}
+
+/** y-protocols sync message types, as Hocuspocus passes them to beforeSync. */
+const SyncType = { step1: 0, step2: 1, update: 2 } as const;
+
+/** Origin of the transactions that replay storage into a document, so nothing re-appends them. */
+const LOAD_ORIGIN = Symbol("huzhu-load");
+
+/**
+ * Stores every update before it is acknowledged, and compacts in the background.
+ *
+ * Every change to a loaded document — from a client, a server-side write, or another instance
+ * through Redis — is appended to the log from the document's `update` event. Incoming client
+ * updates are applied by `storeBeforeAck` (the last `beforeSync` hook, see StoreBeforeAck), which
+ * then awaits every append the document has under way; Hocuspocus applies the same bytes again
+ * right after (a no-op, so nothing is appended twice) and only then acknowledges. So at each ack
+ * the whole in-memory document is stored, with a synchronous store (SQLite) and an asynchronous
+ * one (PostgreSQL) alike. If an append fails, the document's sockets are closed before the ack
+ * can go out.
+ *
+ * What is appended is the update Yjs encodes from the applied transaction, never the client's
+ * bytes. Loading replays snapshot then log with the V1 decoder; any failure refuses the document
+ * instead of serving (and later storing) an empty one over a good one.
+ */
+export class Persistence implements Extension {
+  readonly extensionName = "huzhu-persistence";
+  // Loads before other extensions' afterLoadDocument look at the content.
+  readonly priority = 900;
+  private readonly configuration: Required<Omit<PersistenceConfiguration, "health">> & Pick<PersistenceConfiguration, "health">;
+  private readonly docs = new WeakMap<Document, DocState>();
+  /** Register this one too, after every other extension: it applies and stores incoming updates. */
+  readonly storeBeforeAck: Extension;
+
+  constructor(configuration: PersistenceConfiguration) {
+    this.configuration = { ...configuration, compactAfterUpdates: configuration.compactAfterUpdates ?? 500 };
+    this.storeBeforeAck = new StoreBeforeAck((payload) => this.storeIncoming(payload));
+  }
+
+  async onLoadDocument({ document, documentName }: onLoadDocumentPayload): Promise<void> {
+    // Public projections are derived from their workbook and never stored (public-projection.ts).
+    if (isPublicDocumentName(documentName)) return;
+    const { store, logger } = this.configuration;
+    let stored: Awaited<ReturnType<DocStore["loadDocument"]>>;
+    try {
+      stored = await store.loadDocument(documentName);
+    } catch (error) {
+      logger.error({ err: error, documentName }, "reading a document from storage failed");
+      throw new CollabRefusal(CollabCloseCode.unavailable, "storage-failed");
+    }
+    // Auth only admits names of registered workbooks, which always have a snapshot; nothing
+    // stored means the database lost it, and serving an empty document would overwrite it later.
+    if (!stored) {
+      logger.error({ documentName }, "a registered workbook has no stored document");
+      throw new CollabRefusal(CollabCloseCode.unavailable, "document-missing");
+    }
+    // From the last good state: entries whose checksum fails (damaged, truncated) are left out
+    // and reported; a document with no verifying snapshot is refused, never served empty.
+    let report: ReturnType<typeof recoverDocument>;
+    try {
+      report = recoverDocument(document, stored, LOAD_ORIGIN);
+    } catch (error) {
+      const damage = error instanceof UnrecoverableDocumentError ? error.damage : [];
+      this.configuration.health?.record(documentName, { base: "refused", applied: 0, damage });
+      logger.error({ err: error, documentName, damage }, "a stored document could not be decoded");
+      throw new CollabRefusal(CollabCloseCode.unavailable, "document-unreadable");
+    }
+    if (report.damage.length > 0) {
+      this.configuration.health?.record(documentName, report);
+      logger.error(
+        { documentName, base: report.base, applied: report.applied, damage: report.damage },
+        "a stored document had damaged entries; loaded from the last good state without them",
+      );
+    }
+    const { lastSeq } = report;
+    const state: DocState = {
+      lastSeq,
+      sinceCompaction: report.applied + (report.base === "snapshot" ? 0 : 1),
+      unstored: false,
+      failures: 0,
+      pending: new Set(),
+      compaction: undefined,
+    };
+    this.docs.set(document, state);
+    // Registered only now: the replay above is already on disk.
+    document.on("update", (update: Uint8Array, origin: unknown) => this.append(document, state, update, origin));
+  }
+
+  /**
+   * Resolves once the appends under way for a loaded document have finished: true when
+   * everything applied to it is in storage (the log or a snapshot). A server-side writer awaits
+   * this after its transaction before telling anyone the write is durable. After a failed append
+   * it tries a compaction (as an incoming sync does), so a retried write succeeds once storage
+   * is back; false while that fails.
+   */
+  async whenStored(document: Document): Promise<boolean> {
+    const state = this.docs.get(document);
+    if (!state) return false;
+    if (state.pending.size > 0) await Promise.all(state.pending);
+    if (state.unstored) await this.compact(document).catch(() => {});
+    return !state.unstored;
+  }
+
+  /**
+   * Replaces everything stored for a loaded document with its state re-encoded now (snapshot,
+   * previous generation and the whole log), after any compaction under way. Purge calls this
+   * right after deleting values: the live document has garbage-collected them, so the new
+   * snapshot holds no trace of them, and no log entry that carried them survives.
+   */
+  async rewrite(document: Document): Promise<void> {
+    const state = this.docs.get(document);
+    if (!state || document.isDestroyed) throw new Error(`"${document.name}" is not loaded here`);
+    while (state.compaction) await state.compaction.catch(() => {});
+    if (state.pending.size > 0) await Promise.all(state.pending);
+    const uptoSeq = state.lastSeq;
+    const counted = state.sinceCompaction;
+    const failures = state.failures;
+    await this.configuration.store.rewriteDocument(document.name, Y.encodeStateAsUpdate(document), uptoSeq);
+    state.sinceCompaction -= counted;
+    if (state.failures === failures) state.unstored = false;
+  }
+
+  /**
+   * Appends what a transaction changed. Updates relayed by another instance (Redis) are appended
+   * too, although their origin stores them: a client reconnecting here may resend one, and it
+   * must not be acknowledged before it is stored somewhere this instance can vouch for.
+   */
+  private append(document: Document, state: DocState, update: Uint8Array, origin: unknown): void {
+    if (origin === LOAD_ORIGIN) return;
+    // Counted even when the append fails: the update is in memory now, and a client resending it
+    // would not change the document again, so only a compaction can still store it.
+    state.sinceCompaction += 1;
+    let appended: number | Promise<number>;
+    try {
+      appended = this.configuration.store.appendUpdate(document.name, update);
+    } catch (error) {
+      this.appendFailed(document, state, error);
+      return;
+    }
+    if (typeof appended === "number") {
+      state.lastSeq = Math.max(state.lastSeq, appended);
+    } else {
+      const write: Promise<void> = appended
+        .then(
+          (seq) => {
+            state.lastSeq = Math.max(state.lastSeq, seq);
+          },
+          (error: unknown) => this.appendFailed(document, state, error),
+        )
+        .finally(() => state.pending.delete(write));
+      state.pending.add(write);
+    }
+    if (state.sinceCompaction >= this.configuration.compactAfterUpdates) {
+      // Not inside the update event: encoding the whole state there would stall this message.
+      setImmediate(() => void this.compact(document).catch(() => {}));
+    }
+  }
+
+  private appendFailed(document: Document, state: DocState, error: unknown): void {
+    this.configuration.logger.error({ err: error, documentName: document.name }, "appending an update failed; closing its connections");
+    state.failures += 1;
+    state.unstored = true;
+    this.refuseUnstored(document);
+  }
+
+  /**
+   * Closes every socket on a document whose update could not be stored. Closing is synchronous in
+   * `ws` (readyState becomes CLOSING), and Hocuspocus sends nothing on a closing socket, so the
+   * sender never receives the ack and keeps the edit to resend after reconnecting. Throwing
+   * instead would unwind through Yjs' transaction cleanup and leave the document inconsistent.
+   */
+  private refuseUnstored(document: Document): void {
+    for (const connection of document.getConnections()) {
+      connection.webSocket.close(CollabCloseCode.unavailable, "storage-failed");
+    }
+  }
+
+  /**
+   * Runs last among the beforeSync hooks (StoreBeforeAck), once every check has passed: applies a
+   * writable connection's update with the V1 decoder, under the same origin Hocuspocus would use,
+   * then waits until everything the document holds is stored.
+   *
+   * While a document holds an update whose append failed, nothing is acknowledged until a
+   * compaction has stored the whole in-memory state: a client resending that update would not
+   * change the document (so nothing would be appended), yet would be acknowledged.
+   */
+  private async storeIncoming({ document, connection, type, payload }: beforeSyncPayload): Promise<void> {
+    const state = this.docs.get(document);
+    if (!state) return;
+    if ((type === SyncType.step2 || type === SyncType.update) && !connection.readOnly) {
+      Y.applyUpdate(document, payload, { source: "connection", connection } satisfies ConnectionTransactionOrigin);
+    }
+    if (state.pending.size > 0) await Promise.all(state.pending);
+    if (!state.unstored) return;
+    await this.compact(document).catch(() => {});
+    if (!state.unstored) return;
+    // Closing the sockets, not just this document, makes providers retry with backoff.
+    this.refuseUnstored(document);
+    throw new CollabRefusal(CollabCloseCode.unavailable, "storage-failed");
+  }
+
+  /**
+   * Snapshots a loaded document and truncates its log, if anything was applied since the last
+   * time. Hocuspocus calls it debounced after changes and when the last client leaves.
+   */
+  async onStoreDocument({ document }: onStoreDocumentPayload): Promise<void> {
+    await this.compact(document);
+  }
+
+  /**
+   * Lets appends under way finish, then compacts if needed. A document holding an update that is
+   * neither logged nor in a snapshot stays in memory (throwing makes Hocuspocus skip the unload).
+   */
+  async beforeUnloadDocument({ document }: beforeUnloadDocumentPayload): Promise<void> {
+    const state = this.docs.get(document);
+    if (state && state.pending.size > 0) await Promise.all(state.pending);
+    await this.compact(document);
+    if (state?.unstored) throw new Error(`"${document.name}" holds an update that is not stored; keeping it in memory`);
+  }
+
+  private compact(document: Document): Promise<void> {
+    const state = this.docs.get(document);
+    if (!state || document.isDestroyed) return Promise.resolve();
+    if (state.compaction) return state.compaction;
+    if (state.sinceCompaction === 0) return Promise.resolve();
+    // Captured together, synchronously: the encoded state contains the log up to lastSeq (all of
+    // it with a synchronous store; with an asynchronous one, the store checks row by row through
+    // `contains`) and every update whose append failed.
+    const uptoSeq = state.lastSeq;
+    const counted = state.sinceCompaction;
+    const failures = state.failures;
+    const snapshot = Y.encodeStateAsUpdate(document);
+    const contents = Y.snapshot(document);
+    const contains = (stored: Uint8Array) => {
+      try {
+        return Y.snapshotContainsUpdate(contents, stored);
+      } catch {
+        return false;
+      }
+    };
+    const run = async () => {
+      try {
+        if (!(await this.configuration.store.compactDocument(document.name, snapshot, uptoSeq, contains))) {
+          this.configuration.logger.debug({ documentName: document.name }, "compaction deferred: another instance is compacting or ahead");
+          return;
+        }
+        state.sinceCompaction -= counted;
+        if (state.failures === failures) state.unstored = false;
+      } catch (error) {
+        // The log still holds every appended update; compaction is retried next time.
+        this.configuration.logger.error({ err: error, documentName: document.name }, "compacting a document failed");
+        throw error;
+      } finally {
+        state.compaction = undefined;
+      }
+    };
+    state.compaction = run();
+    return state.compaction;
+  }
+}
+
+/**
+ * The part of Persistence that must run after every other extension's beforeSync (lowest
+ * priority): an update is applied and stored only once nothing refused it.
+ */
+class StoreBeforeAck implements Extension {
+  readonly extensionName = "huzhu-store-before-ack";
+  readonly priority = -1000;
+  private readonly storeIncoming: (payload: beforeSyncPayload) => Promise<void>;
+
+  constructor(storeIncoming: (payload: beforeSyncPayload) => Promise<void>) {
+    this.storeIncoming = storeIncoming;
+  }
+
+  beforeSync(payload: beforeSyncPayload): Promise<void> {
+    return this.storeIncoming(payload);
+  }
+}

@@ -1,0 +1,84 @@
+import type { Connection, Extension, beforeSyncPayload } from "@hocuspocus/server";
+import { isRowPath, isRowValuePath } from "@huzhu/schema";
+import { CollabCloseCode, CollabRefusal, readCollabContext } from "../collab/context.ts";
+import { INERT, type Insertion, type Place, UNRESOLVED, readUpdateEffect } from "../collab/update-paths.ts";
+import { LinkRole } from "../storage/doc-store.ts";
+
+/** Configuration of the write guard. */
+export interface WriteGuardConfiguration {
+  /** Updates a read-only connection may send (each dropped) before it is closed. Default 3. */
+  readonly readOnlyAttempts?: number;
+}
+
+/** y-protocols sync message types, as Hocuspocus passes them to beforeSync. */
+const SyncType = { step2: 1, update: 2 } as const;
+
+/** Editors write rows and their cells; everything else (links aside) is the admin's. */
+function editorMayInsert({ place, kind }: Insertion): boolean {
+  if (place === INERT) return true;
+  if (place === UNRESOLVED) return false;
+  if (isRowPath(place)) return kind === "map" || kind === "deleted";
+  return isRowValuePath(place) && kind !== "map" && kind !== "type";
+}
+
+/** Purging a row (deleting its map) is an admin action (SPEC 4); cells and bookkeeping are not. */
+function editorMayDelete(place: Place): boolean {
+  return place === INERT || (place !== UNRESOLVED && isRowValuePath(place));
+}
+
+function describe(place: Place): string {
+  return typeof place === "string" ? place : place.join("/");
+}
+
+/**
+ * Enforces what each role may write, on the bytes, before Hocuspocus applies them. Admins may
+ * write anything. An editor's update is decoded (V1) and every item it would insert or delete is
+ * placed in the document the way Yjs would place it; only rows and row values
+ * (`sheets/<id>/rows/<row>[/<key>]`) may be touched, and a row may be added but not purged. A
+ * refused update is not applied: the connection is closed with reason `update-forbidden`, and the
+ * document and everyone else are untouched. Read-only connections (public viewers) never have an
+ * update applied; after a few attempts they are closed with `read-only`.
+ */
+export class WriteGuard implements Extension {
+  readonly extensionName = "huzhu-write-guard";
+  // After limits (950, which refuses what does not decode), before persistence applies (900).
+  readonly priority = 930;
+  private readonly readOnlyAttempts: number;
+  private readonly attempts = new WeakMap<Connection, number>();
+
+  constructor(configuration: WriteGuardConfiguration = {}) {
+    this.readOnlyAttempts = configuration.readOnlyAttempts ?? 3;
+  }
+
+  async beforeSync({ type, payload, connection, context, document }: beforeSyncPayload): Promise<void> {
+    if (type !== SyncType.step2 && type !== SyncType.update) return;
+    if (connection.readOnly) {
+      this.countReadOnlyAttempt(connection, type === SyncType.update || readUpdateEffect(document, payload).changes);
+      return;
+    }
+    const role = readCollabContext(context)?.role;
+    if (role === LinkRole.admin) return;
+    if (role !== LinkRole.editor) throw new CollabRefusal(CollabCloseCode.forbidden, "update-forbidden", "this link may not write");
+    const effect = readUpdateEffect(document, payload);
+    const insertion = effect.hasGap ? undefined : effect.insertions.find((candidate) => !editorMayInsert(candidate));
+    const deletion = effect.deletions.find((candidate) => !editorMayDelete(candidate));
+    if (effect.hasGap || insertion || deletion) {
+      const what = effect.hasGap
+        ? "an update with missing dependencies"
+        : insertion
+          ? `a write to ${describe(insertion.place)}`
+          : `a deletion at ${describe(deletion as Place)}`;
+      throw new CollabRefusal(CollabCloseCode.forbidden, "update-forbidden", `editors may change rows only; refused ${what}`);
+    }
+  }
+
+  private countReadOnlyAttempt(connection: Connection, isWrite: boolean): void {
+    if (!isWrite) return;
+    const attempts = (this.attempts.get(connection) ?? 0) + 1;
+    this.attempts.set(connection, attempts);
+    // Hocuspocus drops the update itself (SyncStatus false); repeated attempts end the connection.
+    if (attempts >= this.readOnlyAttempts) {
+      throw new CollabRefusal(CollabCloseCode.forbidden, "read-only", "this document is read-only for this link");
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { HttpError } from "./errors.ts";
+import type { RouteContext } from "./router.ts";
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".ico": "image/x-icon",
+  ".webp": "image/webp",
+  ".woff": "font/woff",
+  ".woff2": "font/woff2",
+  ".txt": "text/plain; charset=utf-8",
+  ".webmanifest": "application/manifest+json",
+  ".wasm": "application/wasm",
+};
+
+/** Paths answered with the client's index.html: the app routes them itself. */
+function isAppRoute(pathname: string): boolean {
+  return pathname === "/" || pathname === "/index.html" || pathname.startsWith("/w/");
+}
+
+async function findFile(path: string): Promise<number | undefined> {
+  try {
+    const info = await stat(path);
+    return info.isFile() ? info.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Serves the built client from `clientDir`: files as they are (hashed `/assets/*` cached for a year,
+ * everything else revalidated), `/` and `/w/*` as index.html, anything else a 404 JSON error.
+ */
+export function createStaticFiles(clientDir: string): (context: RouteContext) => Promise<void> {
+  const root = resolve(clientDir);
+
+  async function send({ req, res }: RouteContext, path: string, size: number, cacheControl: string): Promise<void> {
+    res.writeHead(200, {
+      "Content-Type": CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream",
+      "Content-Length": size,
+      "Cache-Control": cacheControl,
+    });
+    if (req.method === "HEAD") {
+      res.end();
+      return;
+    }
+    await pipeline(createReadStream(path), res);
+  }
+
+  return async (context) => {
+    const { req, url } = context;
+    if (req.method !== "GET" && req.method !== "HEAD") throw new HttpError(404, "not_found", "no such route");
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      throw new HttpError(400, "bad_request", "malformed path");
+    }
+    if (pathname.includes("\0")) throw new HttpError(400, "bad_request", "malformed path");
+    if (!pathname.startsWith("/api/") && !isAppRoute(pathname)) {
+      const path = join(root, normalize(pathname));
+      const size = path.startsWith(root + sep) ? await findFile(path) : undefined;
+      if (size !== undefined) {
+        const immutable = pathname.startsWith("/assets/");
+        await send(context, path, size, immutable ? "public, max-age=31536000, immutable" : "no-cache");
+        return;
+      }
+    }
+    if (isAppRoute(pathname)) {
+      const index = join(root, "index.html");
+      const size = await findFile(index);
+      if (size === undefined) {
+        throw new HttpError(503, "client_not_built", "the web client is not built: run `pnpm --filter @huzhu/client build`");
+      }
+      await send(context, index, size, "no-cache");
+      return;
+    }
+    throw new HttpError(404, "not_found", "no such route");
+  };
+}

@@ -1,0 +1,12 @@
+export { type HuzhuServer, type HuzhuServerOptions, startServer } from "./create-server.ts";
+export { ConfigError, LogLevel, type ServerConfig, readConfig } from "./config.ts";
+export { type CreatedWorkbook, CreateWorkbookRequest, type IssuedLinkView, workbookLinkUrl } from "./workbooks.ts";
+export type { WorkbookSession } from "./http/api-routes.ts";
+export { type CreatedLink, CreateLinkRequest, type LinkView } from "./http/link-routes.ts";
+export { PUBLIC_CACHE_CONTROL } from "./http/public-routes.ts";
+export { publicDocumentName } from "./collab/document-names.ts";
+export type { DemoWorkbook } from "./demo.ts";
+export { type CollabContext, CollabCloseCode } from "./collab/context.ts";
+export { COLLAB_PATH } from "./collab/websocket.ts";
+export { MAX_MESSAGE_BYTES } from "./extensions/limits.ts";
+export { LinkRole } from "./storage/doc-store.ts";

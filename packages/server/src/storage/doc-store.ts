@@ -1,0 +1,128 @@
+/**
+ * What the server keeps on disk, behind one interface so the embedded SQLite store and the
+ * PostgreSQL store are interchangeable. Methods are Promise-based; `appendUpdate` may also answer
+ * synchronously (see there).
+ */
+
+/** The roles a capability link can carry. Issue 2 issues editor links only. */
+export const LinkRole = { admin: "admin", editor: "editor", form: "form", public: "public" } as const;
+export type LinkRole = (typeof LinkRole)[keyof typeof LinkRole];
+
+/** A workbook's registry entry; its content lives in the document of the same name. */
+export interface WorkbookRecord {
+  readonly id: string;
+  readonly title: string;
+  readonly template: string;
+  readonly createdAt: string;
+}
+
+/** A capability link. Only the SHA-256 of its token is stored, never the token. */
+export interface LinkRecord {
+  readonly id: string;
+  readonly workbookId: string;
+  readonly role: LinkRole;
+  /** SHA-256 of the token, lowercase hex. */
+  readonly tokenHash: string;
+  /** Shown as the presence name and attributes edits, e.g. "编辑者" or "核实组 · 小王". */
+  readonly label: string;
+  /** Presence colour, a CSS hex colour. */
+  readonly color: string;
+  readonly expiresAt: string | null;
+  readonly revokedAt: string | null;
+  readonly createdAt: string;
+}
+
+/**
+ * A document as stored: the last compacted state plus the updates appended since, in order.
+ * Checksums are CRC-32 (`checksumOf`) of the bytes as written, so loading can tell damaged or
+ * truncated entries from good ones (`recoverDocument`); null or absent means "not recorded"
+ * (rows written before checksums existed), which loading accepts after a decode check.
+ */
+export interface StoredDocument {
+  /** Y.encodeStateAsUpdate (V1) of the document at compaction, or null before the first one. */
+  readonly snapshot: Uint8Array | null;
+  /** The highest log sequence number the snapshot contains (0 when none). */
+  readonly snapshotSeq: number;
+  readonly snapshotChecksum?: number | null;
+  /**
+   * The snapshot the last compaction replaced, when the store keeps it; `updates` then start
+   * after `previous.seq`, so a damaged snapshot can be rebuilt from this one and the log.
+   */
+  readonly previous?: { readonly state: Uint8Array; readonly seq: number; readonly checksum: number | null } | null;
+  /** V1 updates appended after the snapshot (or after `previous`, when given), ascending by `seq`. */
+  readonly updates: readonly { readonly seq: number; readonly update: Uint8Array; readonly checksum?: number | null }[];
+}
+
+/** Everything a new workbook needs, written in one transaction. */
+export interface NewWorkbook {
+  readonly workbook: WorkbookRecord;
+  /** The initial document state (V1), stored as the document's first snapshot. */
+  readonly initialState: Uint8Array;
+  readonly links: readonly LinkRecord[];
+}
+
+/**
+ * The server's storage. Document names are validated (WORKBOOK_ID_PATTERN) before any method is
+ * called with one.
+ */
+export interface DocStore {
+  /** The stored state of a document, or undefined if nothing was ever stored under that name. */
+  loadDocument(docName: string): Promise<StoredDocument | undefined>;
+
+  /**
+   * Appends one update (V1, as Yjs encoded it from a transaction) to the document's log and
+   * returns its sequence number, which only grows. Throws (or rejects) if the write failed; the
+   * caller must then not acknowledge.
+   *
+   * SQLite answers synchronously, inside the document's `update` event. A store over a network
+   * database returns a Promise: the persistence extension applies each incoming update itself in
+   * `beforeSync` — the one hook Hocuspocus awaits between receiving an update and acknowledging
+   * it — and awaits every append the document has under way there, so the guarantee stays "on
+   * disk before ack" either way.
+   */
+  appendUpdate(docName: string, update: Uint8Array): number | Promise<number>;
+
+  /**
+   * Replaces the document's snapshot with `state` and deletes the log entries it contains,
+   * atomically: a crash leaves either the old snapshot and log or the new. Resolves false when
+   * it did nothing (another instance is compacting, or the stored snapshot has content `state`
+   * lacks); the caller keeps its log and tries again later.
+   *
+   * `uptoSeq` is the highest sequence number the caller loaded or appended; `contains(update)`
+   * says whether `state` already holds a stored update (a log entry or a snapshot). A store used
+   * by one process may delete every entry up to `uptoSeq`; a store shared by several instances
+   * must only delete (and only overwrite) what `contains` confirms.
+   */
+  compactDocument(docName: string, state: Uint8Array, uptoSeq: number, contains: (stored: Uint8Array) => boolean): Promise<boolean>;
+
+  /**
+   * Replaces the stored document with `state` and forgets everything it was made from: the
+   * snapshot, its previous generation and every log entry up to `uptoSeq`, atomically. Purge uses
+   * it, with `state` re-encoded from the live garbage-collected document, so purged values are
+   * gone from storage (never merge stored updates: merging keeps deleted content).
+   */
+  rewriteDocument(docName: string, state: Uint8Array, uptoSeq: number): Promise<void>;
+
+  /** Registers a workbook with its first snapshot and its links, atomically. */
+  createWorkbook(input: NewWorkbook): Promise<void>;
+  findWorkbook(id: string): Promise<WorkbookRecord | undefined>;
+
+  createLink(link: LinkRecord): Promise<void>;
+  findLinkByTokenHash(tokenHash: string): Promise<LinkRecord | undefined>;
+
+  /**
+   * The case number of a row: allocated from the workbook's counter the first time a row is asked
+   * for, the same number on every later call, from any server instance sharing this store.
+   * Numbers never repeat within a workbook (a race between instances may skip one, never reuse one).
+   */
+  allocateCaseNumber(workbookId: string, rowId: string): Promise<number>;
+
+  /**
+   * `allocateCaseNumber` for several rows, numbers in the order of `rowIds`. One transaction where
+   * the store can (an import of thousands of rows must not wait for thousands of commits).
+   */
+  allocateCaseNumbers(workbookId: string, rowIds: readonly string[]): Promise<number[]>;
+
+  /** Flushes and closes. No method may be called afterwards. */
+  close(): Promise<void>;
+}

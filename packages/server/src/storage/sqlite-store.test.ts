@@ -1,0 +1,107 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { checksumOf } from "./integrity.ts";
+import { SqliteDocStore } from "./sqlite-store.ts";
+
+/** A V1 update setting `key` in map "m", on top of `base`. */
+function edit(base: Y.Doc, key: string, value: string): Uint8Array {
+  let update: Uint8Array = new Uint8Array();
+  const capture = (u: Uint8Array) => {
+    update = u;
+  };
+  base.once("update", capture);
+  base.getMap("m").set(key, value);
+  return update;
+}
+
+function replay(stored: Awaited<ReturnType<SqliteDocStore["loadDocument"]>>): Y.Doc {
+  const doc = new Y.Doc();
+  if (stored?.snapshot) Y.applyUpdate(doc, stored.snapshot);
+  for (const { update } of stored?.updates ?? []) Y.applyUpdate(doc, update);
+  return doc;
+}
+
+describe("SqliteDocStore", () => {
+  let dir: string;
+  let store: SqliteDocStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "huzhu-store-"));
+    store = new SqliteDocStore(dir);
+  });
+  afterEach(() => store.close());
+
+  it("loads nothing for a name never stored", async () => {
+    expect(await store.loadDocument("aaaaaaaaaaaaaaaa")).toBeUndefined();
+  });
+
+  it("returns appended updates in order with growing sequence numbers", async () => {
+    const source = new Y.Doc();
+    const seqs = ["a", "b", "c"].map((key) => store.appendUpdate("docdocdocdocdocd", edit(source, key, key.toUpperCase())));
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    const stored = await store.loadDocument("docdocdocdocdocd");
+    expect(stored?.updates.map((u) => u.seq)).toEqual(seqs);
+    expect(replay(stored).getMap("m").toJSON()).toEqual({ a: "A", b: "B", c: "C" });
+  });
+
+  it("compaction keeps the replaced snapshot and the log since it, drops what that generation holds, and never reuses a sequence number", async () => {
+    const source = new Y.Doc();
+    const first = store.appendUpdate("docdocdocdocdocd", edit(source, "a", "1"));
+    const upto = store.appendUpdate("docdocdocdocdocd", edit(source, "b", "2"));
+    const snapshot = Y.encodeStateAsUpdate(source);
+    const later = store.appendUpdate("docdocdocdocdocd", edit(source, "c", "3"));
+    await store.compactDocument("docdocdocdocdocd", snapshot, upto);
+
+    const stored = await store.loadDocument("docdocdocdocdocd");
+    expect(stored?.snapshotSeq).toBe(upto);
+    expect(stored?.previous).toBeNull();
+    // No previous generation yet: only what comes after the snapshot is loaded (the rest stays on disk).
+    expect(stored?.updates.map((u) => u.seq)).toEqual([later]);
+    expect(replay(stored).getMap("m").toJSON()).toEqual({ a: "1", b: "2", c: "3" });
+
+    await store.compactDocument("docdocdocdocdocd", Y.encodeStateAsUpdate(source), later);
+    const again = await store.loadDocument("docdocdocdocdocd");
+    expect(again?.previous?.seq).toBe(upto);
+    expect([...(again?.previous?.state ?? [])]).toEqual([...snapshot]);
+    // The log since the previous generation: `first` (which it holds) is gone, the rest is kept.
+    expect(again?.updates.map((u) => u.seq)).toEqual([later]);
+    expect(store.appendUpdate("docdocdocdocdocd", edit(source, "d", "4"))).toBeGreaterThan(later);
+  });
+
+  it("stores a CRC-32 beside every log entry and snapshot", async () => {
+    const source = new Y.Doc();
+    const update = edit(source, "a", "1");
+    store.appendUpdate("docdocdocdocdocd", update);
+    await store.compactDocument("docdocdocdocdocd", Y.encodeStateAsUpdate(source), 0);
+    const stored = await store.loadDocument("docdocdocdocdocd");
+    expect(stored?.updates[0]?.checksum).toBe(checksumOf(update));
+    expect(stored?.snapshotChecksum).toBe(checksumOf(Y.encodeStateAsUpdate(source)));
+  });
+
+  it("rewriting replaces both snapshot generations and deletes the whole log up to the given entry", async () => {
+    const source = new Y.Doc();
+    store.appendUpdate("docdocdocdocdocd", edit(source, "a", "1"));
+    await store.compactDocument("docdocdocdocdocd", Y.encodeStateAsUpdate(source), 1);
+    const upto = store.appendUpdate("docdocdocdocdocd", edit(source, "b", "2"));
+    await store.compactDocument("docdocdocdocdocd", Y.encodeStateAsUpdate(source), upto);
+    await store.rewriteDocument("docdocdocdocdocd", Y.encodeStateAsUpdate(source), upto);
+    const stored = await store.loadDocument("docdocdocdocdocd");
+    expect(stored?.previous).toBeNull();
+    expect(stored?.updates).toEqual([]);
+    expect(replay(stored).getMap("m").toJSON()).toEqual({ a: "1", b: "2" });
+  });
+
+  it("keeps everything across reopening the file", async () => {
+    const source = new Y.Doc();
+    store.appendUpdate("docdocdocdocdocd", edit(source, "k", "v"));
+    await store.close();
+    store = new SqliteDocStore(dir);
+    expect(
+      replay(await store.loadDocument("docdocdocdocdocd"))
+        .getMap("m")
+        .get("k"),
+    ).toBe("v");
+  });
+});

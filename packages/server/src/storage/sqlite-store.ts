@@ -1,0 +1,230 @@
+import { closeSync, mkdirSync, openSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import type { DocStore, LinkRecord, LinkRole, NewWorkbook, StoredDocument, WorkbookRecord } from "./doc-store.ts";
+import { checksumOf } from "./integrity.ts";
+import { migrate } from "./sqlite-schema.ts";
+
+/** The database file's name inside DATA_DIR. */
+export const SQLITE_FILE = "huzhu.sqlite";
+
+/** A `links` row as both SQL stores read it. */
+export interface LinkRow {
+  id: string;
+  workbook_id: string;
+  role: string;
+  token_hash: string;
+  label: string;
+  color: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  created_at: string;
+}
+
+/** A `links` row as a LinkRecord. */
+export function toLink(row: LinkRow): LinkRecord {
+  return {
+    id: row.id,
+    workbookId: row.workbook_id,
+    role: row.role as LinkRole,
+    tokenHash: row.token_hash,
+    label: row.label,
+    color: row.color,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    createdAt: row.created_at,
+  };
+}
+
+/** A row of the `snapshots` table. */
+export interface SnapshotRow {
+  state: Uint8Array;
+  upto_seq: number;
+  checksum: number | null;
+  previous_state: Uint8Array | null;
+  previous_upto_seq: number | null;
+  previous_checksum: number | null;
+}
+
+interface UpdateRow {
+  seq: number;
+  update: Uint8Array;
+  checksum: number | null;
+}
+
+function linkParams(link: LinkRecord): SQLInputValue[] {
+  return [link.id, link.workbookId, link.role, link.tokenHash, link.label, link.color, link.expiresAt, link.revokedAt, link.createdAt];
+}
+
+/**
+ * DocStore on the SQLite built into Node (`node:sqlite`). WAL journal with `synchronous = FULL`:
+ * every committed append is fsynced, so an acknowledged update survives a crash or power loss,
+ * not only a killed process. All calls are synchronous underneath; the Promise-returning methods
+ * just satisfy the interface.
+ */
+export class SqliteDocStore implements DocStore {
+  private readonly db: DatabaseSync;
+  private readonly statements;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const file = join(dataDir, SQLITE_FILE);
+    // Create the file ourselves with owner-only permissions; SQLite gives its -wal and -shm
+    // files the same mode. The database holds phone numbers and addresses.
+    closeSync(openSync(file, "a", 0o600));
+    this.db = new DatabaseSync(file);
+    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
+    migrate(this.db);
+    const db = this.db;
+    this.statements = {
+      snapshot: db.prepare(
+        "SELECT state, upto_seq, checksum, previous_state, previous_upto_seq, previous_checksum FROM snapshots WHERE doc_name = ?",
+      ),
+      updatesAfter: db.prepare('SELECT seq, "update", checksum FROM updates WHERE doc_name = ? AND seq > ? ORDER BY seq'),
+      append: db.prepare('INSERT INTO updates (doc_name, "update", checksum, created_at) VALUES (?, ?, ?, ?)'),
+      // The snapshot being replaced becomes the previous generation (recovery falls back to it).
+      upsertSnapshot: db.prepare(
+        `INSERT INTO snapshots (doc_name, state, upto_seq, checksum, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (doc_name) DO UPDATE SET previous_state = state, previous_upto_seq = upto_seq,
+           previous_checksum = checksum, state = excluded.state, upto_seq = excluded.upto_seq,
+           checksum = excluded.checksum, created_at = excluded.created_at`,
+      ),
+      previousSeq: db.prepare("SELECT previous_upto_seq AS seq FROM snapshots WHERE doc_name = ?"),
+      replaceSnapshot: db.prepare(
+        `UPDATE snapshots SET state = ?, upto_seq = ?, checksum = ?, created_at = ?,
+           previous_state = NULL, previous_upto_seq = NULL, previous_checksum = NULL WHERE doc_name = ?`,
+      ),
+      deleteUpdatesUpTo: db.prepare("DELETE FROM updates WHERE doc_name = ? AND seq <= ?"),
+      insertWorkbook: db.prepare("INSERT INTO workbooks (id, title, template, created_at) VALUES (?, ?, ?, ?)"),
+      findWorkbook: db.prepare("SELECT id, title, template, created_at FROM workbooks WHERE id = ?"),
+      insertLink: db.prepare(
+        `INSERT INTO links (id, workbook_id, role, token_hash, label, color, expires_at, revoked_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      findLink: db.prepare("SELECT * FROM links WHERE token_hash = ?"),
+      findCase: db.prepare("SELECT number FROM case_numbers WHERE workbook_id = ? AND row_id = ?"),
+      nextCase: db.prepare(
+        `INSERT INTO case_counters (workbook_id, last_number) VALUES (?, 1)
+         ON CONFLICT (workbook_id) DO UPDATE SET last_number = last_number + 1 RETURNING last_number`,
+      ),
+      insertCase: db.prepare(
+        "INSERT INTO case_numbers (workbook_id, row_id, number, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+      ),
+    };
+  }
+
+  /** Runs `fn` in one transaction; `IMMEDIATE` takes the write lock up front for writers. */
+  private transaction<T>(fn: () => T, mode: "IMMEDIATE" | "DEFERRED" = "IMMEDIATE"): T {
+    this.db.exec(`BEGIN ${mode}`);
+    try {
+      const result = fn();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  /** The open database, for the stores of other concerns that share it (audit, versions, lifecycle). */
+  get database(): DatabaseSync {
+    return this.db;
+  }
+
+  async loadDocument(docName: string): Promise<StoredDocument | undefined> {
+    // One read transaction, so a compaction by another process can't slip between the two reads.
+    return this.transaction(() => {
+      const snapshot = this.statements.snapshot.get(docName) as SnapshotRow | undefined;
+      const snapshotSeq = snapshot?.upto_seq ?? 0;
+      const previous =
+        snapshot?.previous_state && snapshot.previous_upto_seq !== null
+          ? { state: snapshot.previous_state, seq: snapshot.previous_upto_seq, checksum: snapshot.previous_checksum }
+          : null;
+      // From the previous generation on, so a damaged snapshot can be rebuilt from it.
+      const rows = this.statements.updatesAfter.all(docName, previous?.seq ?? snapshotSeq) as unknown as UpdateRow[];
+      if (!snapshot && rows.length === 0) return undefined;
+      return {
+        snapshot: snapshot?.state ?? null,
+        snapshotSeq,
+        snapshotChecksum: snapshot?.checksum ?? null,
+        previous,
+        updates: rows.map((row) => ({ seq: row.seq, update: row.update, checksum: row.checksum })),
+      };
+    }, "DEFERRED");
+  }
+
+  appendUpdate(docName: string, update: Uint8Array): number {
+    const { lastInsertRowid } = this.statements.append.run(docName, update, checksumOf(update), new Date().toISOString());
+    return Number(lastInsertRowid);
+  }
+
+  /**
+   * One process owns the file, so every entry up to `uptoSeq` is in `state`; `contains` is not
+   * needed. The replaced snapshot is kept as the previous generation, with the log entries after
+   * it: only entries the previous generation holds are deleted.
+   */
+  async compactDocument(docName: string, state: Uint8Array, uptoSeq: number): Promise<boolean> {
+    this.transaction(() => {
+      this.statements.upsertSnapshot.run(docName, state, uptoSeq, checksumOf(state), new Date().toISOString());
+      const previous = this.statements.previousSeq.get(docName) as { seq: number | null } | undefined;
+      this.statements.deleteUpdatesUpTo.run(docName, Math.min(previous?.seq ?? 0, uptoSeq));
+    });
+    return true;
+  }
+
+  async rewriteDocument(docName: string, state: Uint8Array, uptoSeq: number): Promise<void> {
+    this.transaction(() => {
+      const { changes } = this.statements.replaceSnapshot.run(state, uptoSeq, checksumOf(state), new Date().toISOString(), docName);
+      if (changes === 0) throw new Error(`no stored document "${docName}" to rewrite`);
+      this.statements.deleteUpdatesUpTo.run(docName, uptoSeq);
+    });
+  }
+
+  async createWorkbook({ workbook, initialState, links }: NewWorkbook): Promise<void> {
+    this.transaction(() => {
+      this.statements.insertWorkbook.run(workbook.id, workbook.title, workbook.template, workbook.createdAt);
+      this.statements.upsertSnapshot.run(workbook.id, initialState, 0, checksumOf(initialState), workbook.createdAt);
+      for (const link of links) this.statements.insertLink.run(...linkParams(link));
+    });
+  }
+
+  async findWorkbook(id: string): Promise<WorkbookRecord | undefined> {
+    const row = this.statements.findWorkbook.get(id) as { id: string; title: string; template: string; created_at: string } | undefined;
+    return row && { id: row.id, title: row.title, template: row.template, createdAt: row.created_at };
+  }
+
+  async createLink(link: LinkRecord): Promise<void> {
+    this.statements.insertLink.run(...linkParams(link));
+  }
+
+  async findLinkByTokenHash(tokenHash: string): Promise<LinkRecord | undefined> {
+    const row = this.statements.findLink.get(tokenHash) as LinkRow | undefined;
+    return row && toLink(row);
+  }
+
+  async allocateCaseNumber(workbookId: string, rowId: string): Promise<number> {
+    return this.transaction(() => this.caseNumberOf(workbookId, rowId));
+  }
+
+  /** One transaction, so one commit (and one fsync) for the whole batch. */
+  async allocateCaseNumbers(workbookId: string, rowIds: readonly string[]): Promise<number[]> {
+    return this.transaction(() => rowIds.map((rowId) => this.caseNumberOf(workbookId, rowId)));
+  }
+
+  private caseNumberOf(workbookId: string, rowId: string): number {
+    const existing = this.statements.findCase.get(workbookId, rowId) as { number: number } | undefined;
+    if (existing) return existing.number;
+    const { last_number: number } = this.statements.nextCase.get(workbookId) as { last_number: number };
+    this.statements.insertCase.run(workbookId, rowId, number, new Date().toISOString());
+    // Another instance may have numbered the row between our read and insert (not possible
+    // under SQLite's write lock, but the pattern is what a shared PostgreSQL store needs): the
+    // stored number wins and ours is skipped, never reused.
+    return (this.statements.findCase.get(workbookId, rowId) as { number: number }).number;
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.isOpen) return;
+    this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    this.db.close();
+  }
+}

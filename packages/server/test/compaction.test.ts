@@ -1,0 +1,82 @@
+import type { SheetId } from "@huzhu/schema";
+import { describe, expect, it } from "vitest";
+import { createWorkbookOverHttp, openDatabase, readStoredDocument, useHarness, waitFor } from "./helpers.ts";
+import { openWorkbook } from "@huzhu/schema";
+import * as Y from "yjs";
+
+const requests = "requests" as SheetId;
+
+function logLength(dataDir: string, documentName: string): number {
+  const db = openDatabase(dataDir);
+  try {
+    return (db.prepare("SELECT COUNT(*) AS n FROM updates WHERE doc_name = ?").get(documentName) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/** Whether the snapshot contains every entry still in the log (which only backs the previous generation). */
+function snapshotHoldsLog(dataDir: string, documentName: string): boolean {
+  const db = openDatabase(dataDir);
+  try {
+    const { upto } = db.prepare("SELECT upto_seq AS upto FROM snapshots WHERE doc_name = ?").get(documentName) as { upto: number };
+    const { last } = db.prepare("SELECT MAX(seq) AS last FROM updates WHERE doc_name = ?").get(documentName) as { last: number | null };
+    return last === null || upto >= last;
+  } finally {
+    db.close();
+  }
+}
+
+/** The document from the snapshot alone, without the log. */
+function snapshotOnly(dataDir: string, documentName: string): Y.Doc {
+  const db = openDatabase(dataDir);
+  try {
+    const { state } = db.prepare("SELECT state FROM snapshots WHERE doc_name = ?").get(documentName) as { state: Uint8Array };
+    const ydoc = new Y.Doc();
+    Y.applyUpdate(ydoc, state);
+    return ydoc;
+  } finally {
+    db.close();
+  }
+}
+
+describe("compaction", () => {
+  const { start, peer: connect } = useHarness();
+
+  it("folds the log into the snapshot when the last editor leaves, losing nothing", async () => {
+    const server = await start();
+    const { body } = await createWorkbookOverHttp(server);
+    const peer = await connect(server, body);
+    const rowId = peer.workbook.insertRow(requests, { description: "压缩前" });
+    peer.workbook.setCell(requests, rowId, "street" as never, "武康路");
+    await peer.acknowledged();
+    expect(logLength(server.dataDir, body.id)).toBeGreaterThan(0);
+
+    peer.destroy();
+    await waitFor(() => snapshotHoldsLog(server.dataDir, body.id), "the log to be compacted");
+    expect(openWorkbook(snapshotOnly(server.dataDir, body.id)).findRow(requests, rowId)?.cells).toMatchObject({
+      description: "压缩前",
+      street: "武康路",
+    });
+    const stored = readStoredDocument(server.dataDir, body.id);
+    expect(stored && openWorkbook(stored).findRow(requests, rowId)?.cells).toMatchObject({ description: "压缩前", street: "武康路" });
+  });
+
+  it("compacts a long log while editors are still connected", async () => {
+    const server = await start({ compactAfterUpdates: 20 });
+    const { body } = await createWorkbookOverHttp(server);
+    const peer = await connect(server, body);
+    const rowId = peer.workbook.insertRow(requests, { description: "0" });
+    for (let i = 1; i <= 70; i += 1) {
+      peer.workbook.setCell(requests, rowId, "description" as never, String(i));
+      await peer.acknowledged();
+    }
+    // The log keeps what came after the previous snapshot generation: at most two thresholds' worth.
+    await waitFor(() => logLength(server.dataDir, body.id) <= 40, "the log to shrink to two generations");
+    expect(
+      Number(openWorkbook(snapshotOnly(server.dataDir, body.id)).findRow(requests, rowId)?.cells["description"]),
+    ).toBeGreaterThanOrEqual(40);
+    const stored = readStoredDocument(server.dataDir, body.id);
+    expect(stored && openWorkbook(stored).findRow(requests, rowId)?.cells["description"]).toBe("70");
+  });
+});

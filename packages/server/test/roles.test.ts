@@ -1,0 +1,240 @@
+import { type ColumnId, type RowId, type SheetId, type Workbook, openWorkbook } from "@huzhu/schema";
+import * as encoding from "lib0/encoding";
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import type { CreatedWorkbook, HuzhuServer } from "../src/index.ts";
+import { closedWith, publicName, usePeers } from "./audiences-helpers.ts";
+import { createWorkbookOverHttp, readStoredDocument, useHarness, waitFor } from "./helpers.ts";
+import { Message, RawClient } from "./raw-client.ts";
+
+const requests = "requests" as SheetId;
+const col = (id: string) => id as ColumnId;
+
+/** Writes an editor may not make, each through the typed API (what a modified client could send). */
+const FORBIDDEN: Record<string, (workbook: Workbook, rowId: RowId) => void> = {
+  "a column's private flag": (w) => w.updateColumn(requests, col("phone"), { private: false }),
+  "a column's in-form flag": (w) => w.updateColumn(requests, col("notes"), { inForm: true }),
+  "a column's required flag": (w) => w.updateColumn(requests, col("street"), { required: true }),
+  "a column's label": (w) => w.updateColumn(requests, col("phone"), { label: "电话（公开）" }),
+  "a sheet's public mode": (w) => w.updateSheet(requests, { publicMode: "all" }),
+  "a sheet's public rule": (w) => w.updateSheet(requests, { publicRule: { all: [] } }),
+  "workbook meta": (w) => w.setMeta({ title: "被改掉的标题" }),
+  "a new column": (w) => w.addColumn(requests, { type: "text", label: "偷偷加的列" }),
+  "a new sheet": (w) => w.addSheet({ name: "偷偷加的表", publicMode: "all" }),
+  "purging a row": (w, rowId) => w.purgeRow(requests, rowId),
+  // Below the typed API, what only a hand-made client would do; the layout's key names are spelled
+  // out here on purpose, as an attacker would.
+  "a row replaced by a plain value": (w, rowId) => rowsMap(w).set(rowId, "x"),
+  "a shared type inside a cell": (w, rowId) => (rowsMap(w).get(rowId) as Y.Map<unknown>).set("notes", new Y.Map()),
+  "a new root type": (w) => w.ydoc.getMap("backdoor").set("k", "v"),
+};
+
+function rowsMap(workbook: Workbook): Y.Map<unknown> {
+  return (workbook.ydoc.getMap("sheets").get("requests") as Y.Map<unknown>).get("rows") as Y.Map<unknown>;
+}
+
+/** Everything of a workbook an editor must not be able to change, as plain data. */
+function protectedState(workbook: Workbook, added: readonly RowId[] = []) {
+  return {
+    meta: workbook.readMeta(),
+    sheets: workbook.listSheets(),
+    columns: workbook.listSheets().map((sheet) => workbook.readSheet(sheet.id).columns),
+    rowIds: workbook
+      .listRows(requests, { includeDeleted: true })
+      .map((row) => row.id)
+      .filter((id) => !added.includes(id)),
+    roots: [...workbook.ydoc.share.keys()].filter((key) => key !== "backdoor").sort(),
+  };
+}
+
+describe("roles enforced by the server", () => {
+  const { start } = useHarness();
+  const peers = usePeers();
+
+  async function setUp(): Promise<{ server: HuzhuServer; created: CreatedWorkbook }> {
+    const server = await start();
+    return {
+      server,
+      created: (await createWorkbookOverHttp(server, { template: "shanghai-medical", title: "角色", sampleData: true })).body,
+    };
+  }
+
+  it("form and public links cannot open the editable document; form links cannot open the public one", async () => {
+    const { server, created } = await setUp();
+    expect(await peers.refused(server, created.id, created.links.form.token)).toBe("role-not-allowed");
+    expect(await peers.refused(server, created.id, created.links.public.token)).toBe("role-not-allowed");
+    expect(await peers.refused(server, publicName(created), created.links.form.token)).toBe("role-not-allowed");
+    expect(await peers.refused(server, `${created.id}.private`, created.links.admin.token)).toBe("invalid-document-name");
+    const viewer = await peers.synced(server, publicName(created), created.links.public.token);
+    expect(viewer.provider.authorizedScope).toBe("readonly");
+    const preview = await peers.synced(server, publicName(created), created.links.editor.token);
+    expect(preview.provider.authorizedScope).toBe("readonly");
+  });
+
+  it.each(Object.keys(FORBIDDEN))("refuses an editor's update touching %s: not applied, others unaffected", async (what) => {
+    const { server, created } = await setUp();
+    const admin = await peers.synced(server, created.id, created.links.admin.token);
+    const mallory = await peers.synced(server, created.id, created.links.editor.token);
+    const colleague = await peers.synced(server, created.id, created.links.editor.token);
+    const rowId = admin.workbook.listRows(requests)[0]?.id as RowId;
+    const before = protectedState(admin.workbook);
+
+    (FORBIDDEN[what] as (workbook: Workbook, rowId: RowId) => void)(mallory.workbook, rowId);
+    expect(await closedWith(mallory)).toBe("update-forbidden");
+
+    // Others carry on, and nothing of the refused update reached them or storage.
+    const edited = colleague.workbook.insertRow(requests, { description: "拒绝之后仍可编辑" });
+    await waitFor(() => admin.workbook.findRow(requests, edited) !== undefined, "the colleague's row at the admin");
+    await colleague.acknowledged();
+    expect(colleague.closeReasons).toEqual([]);
+    expect(protectedState(admin.workbook, [edited])).toEqual(before);
+    expect(protectedState(colleague.workbook, [edited])).toEqual(before);
+    const stored = readStoredDocument(server.dataDir, created.id) as Y.Doc;
+    expect(protectedState(openWorkbook(stored), [edited])).toEqual(before);
+    expect(stored.share.has("backdoor")).toBe(false);
+  });
+
+  it("lets editors edit, add, trash, restore and move rows (a 300-row paste included), and admins change settings", async () => {
+    const { server, created } = await setUp();
+    const editor = await peers.synced(server, created.id, created.links.editor.token);
+    const admin = await peers.synced(server, created.id, created.links.admin.token);
+    const [first, second] = editor.workbook.listRows(requests).map((row) => row.id) as [RowId, RowId];
+    editor.workbook.setCells(requests, first, { street: "长乐路", verification: "verified", phone: "13900001111" });
+    editor.workbook.deleteRow(requests, second);
+    editor.workbook.restoreRow(requests, second);
+    editor.workbook.moveRow(requests, first, { after: second });
+    editor.workbook.insertRows(
+      requests,
+      Array.from({ length: 300 }, (_, i) => ({ description: `批量 ${i}` })),
+    );
+    await editor.acknowledged();
+    expect(editor.closeReasons).toEqual([]);
+
+    admin.workbook.updateColumn(requests, col("street"), { private: true });
+    admin.workbook.updateSheet(requests, { publicMode: "all" });
+    await admin.acknowledged();
+    await waitFor(() => editor.workbook.readSheet(requests).publicMode === "all", "the admin's setting at the editor");
+    expect(editor.workbook.readSheet(requests).columns.find((c) => c.id === "street")?.private).toBe(true);
+    expect(admin.workbook.findRow(requests, first)?.cells["street"]).toBe("长乐路");
+    expect(admin.closeReasons).toEqual([]);
+  });
+
+  it("drops a public viewer's updates and closes it after repeated attempts; other viewers see nothing of them", async () => {
+    const { server, created } = await setUp();
+    const viewer = await peers.synced(server, publicName(created), created.links.public.token);
+    const other = await peers.synced(server, publicName(created), created.links.public.token);
+    const title = other.workbook.readMeta().title;
+    viewer.provider.setAwarenessField("user", { name: "冒充的管理员", color: "#000000" });
+    for (let attempt = 1; attempt <= 3; attempt += 1) viewer.workbook.ydoc.getMap("meta").set("title", `篡改 ${attempt}`);
+    expect(await closedWith(viewer)).toBe("read-only");
+    const fresh = await peers.synced(server, publicName(created), created.links.public.token);
+    expect(fresh.workbook.readMeta().title).toBe(title);
+    expect(other.workbook.readMeta().title).toBe(title);
+    // Read-only connections broadcast no presence at all: the other viewer only ever knew itself.
+    expect([...(other.provider.awareness?.getStates().keys() ?? [])]).toEqual([other.provider.document.clientID]);
+  });
+
+  it("stamps an admin's presence with the admin link's label and colour, whatever it claims", async () => {
+    const { server, created } = await setUp();
+    const admin = await peers.synced(server, created.id, created.links.admin.token);
+    const editor = await peers.synced(server, created.id, created.links.editor.token);
+    admin.provider.setAwarenessField("user", { name: "编辑者", color: "#2563eb" });
+    admin.provider.setAwarenessField("cursor", { sheetId: "requests" });
+    const seen = () => editor.provider.awareness?.getStates().get(admin.provider.document.clientID);
+    await waitFor(() => seen()?.["cursor"] !== undefined, "the admin's cursor at the editor");
+    expect(seen()?.["user"]).toEqual({ name: "管理员", color: "#7c3aed" });
+  });
+});
+
+describe("one Yjs client id per connection", () => {
+  const { start, raw } = useHarness();
+  const peers = usePeers();
+
+  it("refuses a second connection's update written under a client id another live connection uses", async () => {
+    const server = await start();
+    const { body: created } = await createWorkbookOverHttp(server);
+    const alice = await peers.synced(server, created.id, created.links.editor.token);
+    const bob = await peers.synced(server, created.id, created.links.editor.token);
+    const aliceId = alice.provider.document.clientID;
+    const rowId = alice.workbook.insertRow(requests, { description: "Alice 的行" });
+    await alice.acknowledged();
+
+    // Mallory (another editor link holder) writes under Alice's id, at the clocks Alice uses next.
+    const forged = new Y.Doc();
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(alice.provider.document));
+    forged.clientID = aliceId;
+    let update: Uint8Array | undefined;
+    forged.on("update", (u: Uint8Array) => {
+      update = u;
+    });
+    openWorkbook(forged).setCell(requests, rowId, col("description"), "被冒名改写");
+    const mallory = await raw(server, created);
+    mallory.sendUpdate(update as Uint8Array);
+    await waitFor(() => mallory.frames.some((frame) => frame.type === Message.close), "Mallory's document to be closed");
+    expect(mallory.frames.find((frame) => frame.type === Message.close)?.reason).toBe("client-id-in-use");
+
+    // Alice's next edit (same clock Mallory tried to take) is not swallowed.
+    alice.workbook.setCell(requests, rowId, col("description"), "Alice 的修改");
+    await waitFor(() => bob.workbook.findRow(requests, rowId)?.cells["description"] === "Alice 的修改", "Alice's edit at Bob");
+    await alice.acknowledged();
+    expect(alice.closeReasons).toEqual([]);
+  });
+
+  it("refuses a provider that reuses a live connection's client id before its first edit", async () => {
+    const server = await start();
+    const { body: created } = await createWorkbookOverHttp(server);
+    const alice = await peers.synced(server, created.id, created.links.admin.token);
+    const mallory = await peers.synced(server, created.id, created.links.editor.token);
+    // Alice shows presence (her first awareness state with content), no edits yet.
+    const aliceId = alice.provider.document.clientID;
+    alice.provider.setAwarenessField("cursor", { sheetId: "requests" });
+    await waitFor(() => mallory.provider.awareness?.getStates().get(aliceId)?.["cursor"] !== undefined, "Alice's presence");
+    // A provider whose document claims Alice's id, as seen in her presence.
+    mallory.provider.document.clientID = aliceId;
+    mallory.workbook.insertRow(requests, { description: "冒名" });
+    expect(await closedWith(mallory)).toBe("client-id-in-use");
+  });
+
+  it("lets a reconnecting browser take its id over once the old socket no longer answers pings", async () => {
+    const server = await start();
+    const { body: created } = await createWorkbookOverHttp(server);
+    const stale = await RawClient.open(server.collabUrl, created.id, created.links.editor.token);
+    await waitFor(() => stale.authenticated, "the old connection");
+    const clientId = 7_654_321;
+    const offline = new Y.Doc();
+    offline.clientID = clientId;
+    let update: Uint8Array | undefined;
+    offline.on("update", (u: Uint8Array) => {
+      update = u;
+    });
+    // The old connection used the id for presence, then its network went away (no more reads, no pongs).
+    stale.sendAwareness(awarenessFor(clientId));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    stale.pause();
+    const viewer = await peers.synced(server, created.id, created.links.editor.token);
+    Y.applyUpdate(offline, Y.encodeStateAsUpdate(viewer.provider.document));
+    openWorkbook(offline).insertRow(requests, { description: "离线时写的" });
+
+    const reconnected = await RawClient.open(server.collabUrl, created.id, created.links.editor.token);
+    await waitFor(() => reconnected.authenticated, "the new connection");
+    reconnected.sendUpdate(update as Uint8Array);
+    await waitFor(
+      () => viewer.workbook.listRows(requests).some((row) => row.cells["description"] === "离线时写的"),
+      "the offline row, after the old socket failed its ping",
+      6_000,
+    );
+    expect(reconnected.frames.some((frame) => frame.type === Message.close)).toBe(false);
+    stale.destroy();
+    reconnected.destroy();
+  });
+});
+
+/** An awareness update for `clientId` (as y-protocols encodes one), far ahead of any real clock. */
+function awarenessFor(clientId: number): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 1);
+  encoding.writeVarUint(encoder, clientId);
+  encoding.writeVarUint(encoder, 1);
+  encoding.writeVarString(encoder, JSON.stringify({ cursor: null }));
+  return encoding.toUint8Array(encoder);
+}

@@ -257,16 +257,23 @@ export class Persistence implements Extension {
     if (state?.unstored) throw new Error(`"${document.name}" holds an update that is not stored; keeping it in memory`);
   }
 
-  private compact(document: Document): Promise<void> {
+  private async compact(document: Document): Promise<void> {
     const state = this.docs.get(document);
-    if (!state || document.isDestroyed) return Promise.resolve();
+    if (!state) return;
+    // An append still under way may not be visible to the compaction's transaction, which could
+    // then not mark its row as contained in the snapshot: let it land first.
+    if (state.pending.size > 0) await Promise.allSettled(state.pending);
+    // A compaction under way may have captured the state before the latest appends; wait for it,
+    // then compact what it left over.
+    if (state.compaction) await state.compaction;
     if (state.compaction) return state.compaction;
-    if (state.sinceCompaction === 0) return Promise.resolve();
+    if (document.isDestroyed || state.sinceCompaction === 0) return;
     // Captured together, synchronously: the encoded state contains the log up to lastSeq (all of
     // it with a synchronous store; with an asynchronous one, the store checks row by row through
-    // `contains`) and every update whose append failed.
+    // `contains`) and every update whose append failed. Appends still pending are not counted as
+    // compacted: their rows may land after the store has marked the ones it saw.
     const uptoSeq = state.lastSeq;
-    const counted = state.sinceCompaction;
+    const counted = state.sinceCompaction - state.pending.size;
     const failures = state.failures;
     const snapshot = Y.encodeStateAsUpdate(document);
     const contents = Y.snapshot(document);

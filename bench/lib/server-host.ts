@@ -17,7 +17,7 @@ interface Running {
 
 /** The part of @huzhu/server's API the bench uses. */
 interface HuzhuModule {
-  startServer(options: { port: number; host: string; dataDir: string; quiet: boolean }): Promise<{
+  startServer(options: { port: number; host: string; dataDir: string; quiet: boolean; broadcastWindowMs?: number }): Promise<{
     collabUrl: string;
     port: number;
     createWorkbook(input: { template: string; title: string; sampleData: boolean }): Promise<HuzhuWorkbook>;
@@ -62,7 +62,15 @@ async function startHuzhu(dataDir: string): Promise<ServerStarted> {
   const specifier = override ? pathToFileURL(override).href : "@huzhu/server";
   const huzhu = (await import(specifier)) as Partial<HuzhuModule>;
   if (typeof huzhu.startServer !== "function") throw new Error("@huzhu/server does not export startServer yet");
-  const server = await huzhu.startServer({ port: 0, host: "127.0.0.1", dataDir, quiet: true });
+  // BROADCAST_WINDOW_MS, as the server reads it, to compare windows without editing code.
+  const window = process.env["BROADCAST_WINDOW_MS"];
+  const server = await huzhu.startServer({
+    port: 0,
+    host: "127.0.0.1",
+    dataDir,
+    quiet: true,
+    ...(window !== undefined && window !== "" && { broadcastWindowMs: Number(window) }),
+  });
   running = { close: () => server.close(), createWorkbook: (input) => server.createWorkbook(input) };
   return { collabUrl: server.collabUrl, port: server.port };
 }

@@ -44,6 +44,8 @@ export interface ServerConfig {
    * limits); default none, so the socket's address is the client's.
    */
   readonly trustedProxies: readonly string[];
+  /** `BROADCAST_WINDOW_MS`: changes within this window reach each connection as one frame (create-server.ts). */
+  readonly broadcastWindowMs: number | undefined;
 }
 
 const publicUrl = z.string().refine((value) => {
@@ -91,6 +93,7 @@ const EnvSchema = z.object({
       "must be IP addresses separated by commas, e.g. 127.0.0.1,::1",
     )
     .default([]),
+  BROADCAST_WINDOW_MS: z.coerce.number().int().min(0).max(1000).optional(),
 });
 
 /** Bad environment; the message lists every variable that was wrong and what it accepts. */
@@ -118,5 +121,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = env["INIT
     redisUrl: values.REDIS_URL,
     redisPrefix: values.REDIS_PREFIX,
     trustedProxies: values.TRUSTED_PROXY,
+    broadcastWindowMs: values.BROADCAST_WINDOW_MS,
   };
 }

@@ -33,6 +33,12 @@ import { SqliteDocStore } from "./storage/sqlite-store.ts";
 import { StorageHealth } from "./storage/storage-health.ts";
 import { type CreatedWorkbook, type WorkbookUrls, createWorkbook } from "./workbooks.ts";
 
+/**
+ * Well under what a person notices (about 100 ms), and long enough that with hundreds of editors
+ * typing, each connection gets a frame per window rather than one per edit (bench/README.md).
+ */
+const DEFAULT_BROADCAST_WINDOW_MS = 20;
+
 /** Options of `startServer`. */
 export interface HuzhuServerOptions {
   /** Port to listen on; 0 picks a free one. Default 8080. */
@@ -71,6 +77,12 @@ export interface HuzhuServerOptions {
   readonly forms?: FormOptions;
   /** Shortest time between two recomputations of a workbook's public view (ms). Default 250. */
   readonly publicBatchMs?: number;
+  /**
+   * Changes to a document within this window (ms) go to its connections as one merged frame:
+   * under load, one frame per connection per window instead of one per edit. 0 merges only what
+   * arrives in one event-loop turn. Default 20 (BROADCAST_WINDOW_MS).
+   */
+  readonly broadcastWindowMs?: number;
   /** Where form submissions are kept; default SQLite in dataDir (closed by the server). */
   readonly formStore?: FormStore;
   /** Signs form tickets; default DATA_DIR/form-secret. Instances of one deployment must share it. */
@@ -159,6 +171,7 @@ export async function startServer(options: HuzhuServerOptions): Promise<HuzhuSer
   const hocuspocus = new Hocuspocus({
     name: "huzhu",
     quiet: true,
+    flushDelay: options.broadcastWindowMs ?? DEFAULT_BROADCAST_WINDOW_MS,
     extensions: [
       new Auth({ store }),
       new Limits(),

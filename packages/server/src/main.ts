@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     databaseUrl: config.databaseUrl,
     redisUrl: config.redisUrl,
     redisPrefix: config.redisPrefix,
+    ...(config.broadcastWindowMs !== undefined && { broadcastWindowMs: config.broadcastWindowMs }),
     forms: { trustedProxies: config.trustedProxies },
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== "EADDRINUSE") throw error;

@@ -164,7 +164,7 @@ describe("manage link", () => {
     doc.on("update", (update: Uint8Array) => updates.push(update));
     openWorkbook(doc).purgeRow(requests, row.id);
     const store = new SqliteDocStore(server.dataDir);
-    for (const update of updates) store.appendUpdate(created.id, update);
+    for (const update of updates) await store.appendUpdate(created.id, update);
     await store.close();
     const again = await start({ dataDir: server.dataDir, forms: { minFillMs: 150 } });
     const gone = await call(again, "GET", `/api/manage/${manageToken}`);

@@ -302,8 +302,8 @@ describe("request form API", () => {
   it("never reports a submission it could not store; the same ticket succeeds once storage is back, with one row", async () => {
     class FlakyStore extends SqliteDocStore {
       failing = false;
-      override appendUpdate(docName: string, update: Uint8Array): number {
-        if (this.failing) throw new Error("disk I/O error");
+      override appendUpdate(docName: string, update: Uint8Array): Promise<number> {
+        if (this.failing) return Promise.reject(new Error("disk I/O error"));
         return super.appendUpdate(docName, update);
       }
       override compactDocument(...args: Parameters<SqliteDocStore["compactDocument"]>): ReturnType<SqliteDocStore["compactDocument"]> {

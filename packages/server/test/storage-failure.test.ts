@@ -12,8 +12,8 @@ const requests = "requests" as SheetId;
 /** SQLite, except that every write fails while `failing` is set (a full disk, a broken volume). */
 class FlakyStore extends SqliteDocStore {
   failing = false;
-  override appendUpdate(docName: string, update: Uint8Array): number {
-    if (this.failing) throw new Error("disk I/O error");
+  override appendUpdate(docName: string, update: Uint8Array): Promise<number> {
+    if (this.failing) return Promise.reject(new Error("disk I/O error"));
     return super.appendUpdate(docName, update);
   }
   override compactDocument(docName: string, state: Uint8Array, uptoSeq: number): Promise<boolean> {

@@ -5,6 +5,7 @@ import { SchemaError, SchemaErrorCode } from "../errors.ts";
 import { type ColumnId, type RowId, type SheetId, createColumnId, createRowId, createSheetId, isId } from "../ids.ts";
 import { PublicMode, type Sheet, type SheetInfo, type SheetInput, SheetKind, type SheetPatch } from "../sheets/sheet.ts";
 import { ColumnKey, LAYOUT_VERSION, MetaKey, RowKey, SheetKey, asYMap, childMap, createYMap, metaMap, sheetsMap } from "./layout.ts";
+import { cachedColumns } from "./column-cache.ts";
 import { type Ordered, compareOrdered, orderKeysAt } from "./order.ts";
 import { type Row, readColumn, readRow, readSheetInfo } from "./read.ts";
 import { type RetentionPolicy, readRetentionPolicy } from "../retention.ts";
@@ -84,20 +85,22 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
     return created;
   }
 
-  function listColumnsWithOrder(sheetId: string): (ColumnDef & Ordered)[] {
+  function listColumnsWithOrder(sheetId: string): readonly (ColumnDef & Ordered)[] {
     const columns = childMap(ySheet(sheetId), SheetKey.columns);
     if (!columns) return [];
-    const list: (ColumnDef & Ordered)[] = [];
-    columns.forEach((value, id) => {
-      const map = asYMap(value);
-      const column = map && isId(id) ? readColumn(id, map) : undefined;
-      if (column) list.push(column);
+    return cachedColumns(columns, () => {
+      const list: (ColumnDef & Ordered)[] = [];
+      columns.forEach((value, id) => {
+        const map = asYMap(value);
+        const column = map && isId(id) ? readColumn(id, map) : undefined;
+        if (column) list.push(Object.freeze(column));
+      });
+      return list.sort(compareOrdered);
     });
-    return list.sort(compareOrdered);
   }
 
   function readSheet(sheetId: SheetId): Sheet {
-    return { ...readSheetInfo(sheetId, ySheet(sheetId)), columns: listColumnsWithOrder(sheetId) };
+    return { ...readSheetInfo(sheetId, ySheet(sheetId)), columns: [...listColumnsWithOrder(sheetId)] };
   }
 
   function listSheets(): SheetInfo[] {

@@ -74,11 +74,11 @@ export interface DocStore {
    * returns its sequence number, which only grows. Throws (or rejects) if the write failed; the
    * caller must then not acknowledge.
    *
-   * SQLite answers synchronously, inside the document's `update` event. A store over a network
-   * database returns a Promise: the persistence extension applies each incoming update itself in
-   * `beforeSync` — the one hook Hocuspocus awaits between receiving an update and acknowledging
-   * it — and awaits every append the document has under way there, so the guarantee stays "on
-   * disk before ack" either way.
+   * A store may answer synchronously, inside the document's `update` event, or with a Promise
+   * (SQLite groups the appends of one event-loop turn into one commit; PostgreSQL is over the
+   * network): the persistence extension applies each incoming update itself in `beforeSync` — the
+   * one hook Hocuspocus awaits between receiving an update and acknowledging it — and awaits every
+   * append the document has under way there, so the guarantee stays "on disk before ack" either way.
    */
   appendUpdate(docName: string, update: Uint8Array): number | Promise<number>;
 

@@ -39,7 +39,7 @@ describe("SqliteDocStore", () => {
 
   it("returns appended updates in order with growing sequence numbers", async () => {
     const source = new Y.Doc();
-    const seqs = ["a", "b", "c"].map((key) => store.appendUpdate("docdocdocdocdocd", edit(source, key, key.toUpperCase())));
+    const seqs = await Promise.all(["a", "b", "c"].map((key) => store.appendUpdate("docdocdocdocdocd", edit(source, key, key.toUpperCase()))));
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     const stored = await store.loadDocument("docdocdocdocdocd");
     expect(stored?.updates.map((u) => u.seq)).toEqual(seqs);
@@ -48,10 +48,10 @@ describe("SqliteDocStore", () => {
 
   it("compaction keeps the replaced snapshot and the log since it, drops what that generation holds, and never reuses a sequence number", async () => {
     const source = new Y.Doc();
-    const first = store.appendUpdate("docdocdocdocdocd", edit(source, "a", "1"));
-    const upto = store.appendUpdate("docdocdocdocdocd", edit(source, "b", "2"));
+    const first = await store.appendUpdate("docdocdocdocdocd", edit(source, "a", "1"));
+    const upto = await store.appendUpdate("docdocdocdocdocd", edit(source, "b", "2"));
     const snapshot = Y.encodeStateAsUpdate(source);
-    const later = store.appendUpdate("docdocdocdocdocd", edit(source, "c", "3"));
+    const later = await store.appendUpdate("docdocdocdocdocd", edit(source, "c", "3"));
     await store.compactDocument("docdocdocdocdocd", snapshot, upto);
 
     const stored = await store.loadDocument("docdocdocdocdocd");
@@ -67,13 +67,13 @@ describe("SqliteDocStore", () => {
     expect([...(again?.previous?.state ?? [])]).toEqual([...snapshot]);
     // The log since the previous generation: `first` (which it holds) is gone, the rest is kept.
     expect(again?.updates.map((u) => u.seq)).toEqual([later]);
-    expect(store.appendUpdate("docdocdocdocdocd", edit(source, "d", "4"))).toBeGreaterThan(later);
+    expect(await store.appendUpdate("docdocdocdocdocd", edit(source, "d", "4"))).toBeGreaterThan(later);
   });
 
   it("stores a CRC-32 beside every log entry and snapshot", async () => {
     const source = new Y.Doc();
     const update = edit(source, "a", "1");
-    store.appendUpdate("docdocdocdocdocd", update);
+    await store.appendUpdate("docdocdocdocdocd", update);
     await store.compactDocument("docdocdocdocdocd", Y.encodeStateAsUpdate(source), 0);
     const stored = await store.loadDocument("docdocdocdocdocd");
     expect(stored?.updates[0]?.checksum).toBe(checksumOf(update));
@@ -82,9 +82,9 @@ describe("SqliteDocStore", () => {
 
   it("rewriting replaces both snapshot generations and deletes the whole log up to the given entry", async () => {
     const source = new Y.Doc();
-    store.appendUpdate("docdocdocdocdocd", edit(source, "a", "1"));
+    await store.appendUpdate("docdocdocdocdocd", edit(source, "a", "1"));
     await store.compactDocument("docdocdocdocdocd", Y.encodeStateAsUpdate(source), 1);
-    const upto = store.appendUpdate("docdocdocdocdocd", edit(source, "b", "2"));
+    const upto = await store.appendUpdate("docdocdocdocdocd", edit(source, "b", "2"));
     await store.compactDocument("docdocdocdocdocd", Y.encodeStateAsUpdate(source), upto);
     await store.rewriteDocument("docdocdocdocdocd", Y.encodeStateAsUpdate(source), upto);
     const stored = await store.loadDocument("docdocdocdocdocd");
@@ -95,7 +95,7 @@ describe("SqliteDocStore", () => {
 
   it("keeps everything across reopening the file", async () => {
     const source = new Y.Doc();
-    store.appendUpdate("docdocdocdocdocd", edit(source, "k", "v"));
+    await store.appendUpdate("docdocdocdocdocd", edit(source, "k", "v"));
     await store.close();
     store = new SqliteDocStore(dir);
     expect(

@@ -56,15 +56,24 @@ function linkParams(link: LinkRecord): SQLInputValue[] {
   return [link.id, link.workbookId, link.role, link.tokenHash, link.label, link.color, link.expiresAt, link.revokedAt, link.createdAt];
 }
 
+/** An append waiting for its turn's transaction. */
+interface QueuedAppend {
+  readonly docName: string;
+  readonly update: Uint8Array;
+  readonly resolve: (seq: number) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * DocStore on the SQLite built into Node (`node:sqlite`). WAL journal with `synchronous = FULL`:
  * every committed append is fsynced, so an acknowledged update survives a crash or power loss,
- * not only a killed process. All calls are synchronous underneath; the Promise-returning methods
- * just satisfy the interface.
+ * not only a killed process. Appends are grouped per event-loop turn (see appendUpdate); the other
+ * calls are synchronous underneath, and their Promises just satisfy the interface.
  */
 export class SqliteDocStore implements DocStore {
   private readonly db: DatabaseSync;
   private readonly statements;
+  private queuedAppends: QueuedAppend[] = [];
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -153,9 +162,33 @@ export class SqliteDocStore implements DocStore {
     }, "DEFERRED");
   }
 
-  appendUpdate(docName: string, update: Uint8Array): number {
-    const { lastInsertRowid } = this.statements.append.run(docName, update, checksumOf(update), new Date().toISOString());
-    return Number(lastInsertRowid);
+  /**
+   * Group commit: appends made in one event-loop turn (every message read from the sockets in one
+   * poll) are written in one transaction, so they share one fsync. Each caller's promise settles
+   * once that transaction is on disk; if it fails, every append in it fails.
+   */
+  appendUpdate(docName: string, update: Uint8Array): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.queuedAppends.push({ docName, update, resolve, reject });
+      if (this.queuedAppends.length === 1) setImmediate(() => this.writeQueuedAppends());
+    });
+  }
+
+  private writeQueuedAppends(): void {
+    const batch = this.queuedAppends;
+    this.queuedAppends = [];
+    if (batch.length === 0) return;
+    let seqs: number[];
+    try {
+      const at = new Date().toISOString();
+      seqs = this.transaction(() =>
+        batch.map(({ docName, update }) => Number(this.statements.append.run(docName, update, checksumOf(update), at).lastInsertRowid)),
+      );
+    } catch (error) {
+      for (const append of batch) append.reject(error);
+      return;
+    }
+    batch.forEach((append, i) => append.resolve(seqs[i] as number));
   }
 
   /**
@@ -224,6 +257,7 @@ export class SqliteDocStore implements DocStore {
 
   async close(): Promise<void> {
     if (!this.db.isOpen) return;
+    this.writeQueuedAppends();
     this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     this.db.close();
   }

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { ColumnType } from "../columns/column.ts";
+import type { ColumnId, SheetId } from "../ids.ts";
+import { createFromTemplate } from "../sheets/templates.ts";
+import { replicasOf, syncPair } from "../testing/replicas.ts";
+import { observeWorkbook } from "./changes.ts";
+import { openWorkbook } from "./workbook.ts";
+
+const requests = "requests" as SheetId;
+
+function shanghai() {
+  const doc = new Y.Doc();
+  createFromTemplate(doc, "shanghai-medical");
+  return openWorkbook(doc);
+}
+
+describe("cached column lists", () => {
+  it("sees a column added earlier in the same transaction", () => {
+    const workbook = shanghai();
+    workbook.readSheet(requests); // cached before the transaction
+    workbook.transact(() => {
+      const bed = workbook.addColumn(requests, { type: ColumnType.text, label: "床位" });
+      const row = workbook.insertRow(requests, { [bed]: "3 床" });
+      expect(workbook.findRow(requests, row)?.cells[bed]).toBe("3 床");
+    });
+  });
+
+  it("sees a label change at once, and observers of that change see it too", () => {
+    const workbook = shanghai();
+    const column = workbook.readSheet(requests).columns[0]?.id as ColumnId;
+    const seen: string[] = [];
+    observeWorkbook(workbook.ydoc, () => seen.push(workbook.readSheet(requests).columns[0]?.label ?? ""));
+    workbook.updateColumn(requests, column, { label: "新标题" });
+    expect(workbook.readSheet(requests).columns[0]?.label).toBe("新标题");
+    expect(seen).toEqual(["新标题"]);
+  });
+
+  it("sees a column change that arrives from another replica", () => {
+    const base = shanghai();
+    const [a, b] = replicasOf(base.ydoc, 2) as [Y.Doc, Y.Doc];
+    const here = openWorkbook(a);
+    const there = openWorkbook(b);
+    const before = here.readSheet(requests).columns.length;
+    const added = there.addColumn(requests, { type: ColumnType.text, label: "远端列" });
+    syncPair(a, b);
+    expect(here.readSheet(requests).columns.map((c) => c.id)).toContain(added);
+    expect(here.readSheet(requests).columns).toHaveLength(before + 1);
+  });
+});

@@ -202,7 +202,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     machineAfter: { loadAverage: machineInfo().loadAverage },
     versions: versions(),
     command: [
-      ...["BENCH_SERVER_NODE_FLAGS", "BENCH_HUZHU_SERVER", "BROADCAST_WINDOW_MS"].filter((v) => process.env[v]).map((v) => `${v}="${process.env[v]}"`),
+      ...["BENCH_SERVER_NODE_FLAGS", "BENCH_HUZHU_SERVER", "BROADCAST_WINDOW_MS"]
+        .filter((v) => process.env[v])
+        .map((v) => `${v}="${process.env[v]}"`),
       "node bench/run.ts",
       ...argv,
     ].join(" "),

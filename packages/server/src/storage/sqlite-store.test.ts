@@ -39,7 +39,9 @@ describe("SqliteDocStore", () => {
 
   it("returns appended updates in order with growing sequence numbers", async () => {
     const source = new Y.Doc();
-    const seqs = await Promise.all(["a", "b", "c"].map((key) => store.appendUpdate("docdocdocdocdocd", edit(source, key, key.toUpperCase()))));
+    const seqs = await Promise.all(
+      ["a", "b", "c"].map((key) => store.appendUpdate("docdocdocdocdocd", edit(source, key, key.toUpperCase()))),
+    );
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     const stored = await store.loadDocument("docdocdocdocdocd");
     expect(stored?.updates.map((u) => u.seq)).toEqual(seqs);

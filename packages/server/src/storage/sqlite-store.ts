@@ -188,7 +188,7 @@ export class SqliteDocStore implements DocStore {
       for (const append of batch) append.reject(error);
       return;
     }
-    batch.forEach((append, i) => append.resolve(seqs[i] as number));
+    for (const [i, append] of batch.entries()) append.resolve(seqs[i] as number);
   }
 
   /**

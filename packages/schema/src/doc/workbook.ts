@@ -5,7 +5,7 @@ import { SchemaError, SchemaErrorCode } from "../errors.ts";
 import { type ColumnId, type RowId, type SheetId, createColumnId, createRowId, createSheetId, isId } from "../ids.ts";
 import { PublicMode, type Sheet, type SheetInfo, type SheetInput, SheetKind, type SheetPatch } from "../sheets/sheet.ts";
 import { ColumnKey, LAYOUT_VERSION, MetaKey, RowKey, SheetKey, asYMap, childMap, createYMap, metaMap, sheetsMap } from "./layout.ts";
-import { cachedColumns } from "./column-cache.ts";
+import { cachedRead } from "./read-cache.ts";
 import { type Ordered, compareOrdered, orderKeysAt } from "./order.ts";
 import { type Row, readColumn, readRow, readSheetInfo } from "./read.ts";
 import { type RetentionPolicy, readRetentionPolicy } from "../retention.ts";
@@ -88,14 +88,23 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
   function listColumnsWithOrder(sheetId: string): readonly (ColumnDef & Ordered)[] {
     const columns = childMap(ySheet(sheetId), SheetKey.columns);
     if (!columns) return [];
-    return cachedColumns(columns, () => {
+    return cachedRead(columns, null, () => {
       const list: (ColumnDef & Ordered)[] = [];
       columns.forEach((value, id) => {
         const map = asYMap(value);
         const column = map && isId(id) ? readColumn(id, map) : undefined;
         if (column) list.push(Object.freeze(column));
       });
-      return list.sort(compareOrdered);
+      return Object.freeze(list.sort(compareOrdered));
+    });
+  }
+
+  /** A row as readers see it, parsed once per change of the row or of its sheet's columns. */
+  function readRowCached(id: string, map: Y.Map<unknown>, columns: readonly ColumnDef[]): Row {
+    return cachedRead(map, columns, () => {
+      const row = readRow(id, map, columns);
+      Object.freeze(row.cells);
+      return Object.freeze(row);
     });
   }
 
@@ -120,7 +129,7 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
     rows.forEach((value, id) => {
       const map = asYMap(value);
       if (!map) return;
-      const row = readRow(id, map, columns);
+      const row = readRowCached(id, map, columns);
       if (includeDeleted || row.deletedAt === null) list.push(row);
     });
     return list.sort(compareOrdered);
@@ -128,7 +137,7 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
 
   function findRow(sheetId: SheetId, rowId: RowId): Row | undefined {
     const map = asYMap(childMap(ySheet(sheetId), SheetKey.rows)?.get(rowId));
-    return map ? readRow(rowId, map, listColumnsWithOrder(sheetId)) : undefined;
+    return map ? readRowCached(rowId, map, listColumnsWithOrder(sheetId)) : undefined;
   }
 
   function yRow(sheetId: string, rowId: string): Y.Map<unknown> {

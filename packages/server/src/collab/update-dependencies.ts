@@ -11,18 +11,21 @@ import * as Y from "yjs";
  * Returns the first missing dependency as `client:clock`, or undefined when the update applies
  * cleanly. Throws on bytes that do not decode.
  */
-export function missingDependency(update: Uint8Array, stateVector: ReadonlyMap<number, number>): string | undefined {
+export function missingDependency(update: Uint8Array, document: Y.Doc): string | undefined {
   const { structs, ds } = Y.decodeUpdate(update);
-  const known = new Map(stateVector);
+  // The document's clock per client, as extended by this update's structs. Looked up per client
+  // the update names: a document edited by thousands of clients has a long state vector.
+  const extended = new Map<number, number>();
+  const state = (client: number) => extended.get(client) ?? Y.getState(document.store, client);
   for (const struct of structs) {
     // Skip structs stand for ranges the update leaves out: they extend nothing.
     if (struct instanceof Y.Skip) continue;
     const { client, clock } = struct.id;
-    const next = known.get(client) ?? 0;
+    const next = state(client);
     if (clock > next) return `${client}:${next}`;
-    known.set(client, Math.max(next, clock + struct.length));
+    extended.set(client, Math.max(next, clock + struct.length));
   }
-  const isKnown = (id: Y.ID | null) => id === null || id.clock < (known.get(id.client) ?? 0);
+  const isKnown = (id: Y.ID | null) => id === null || id.clock < state(id.client);
   for (const struct of structs) {
     if (!(struct instanceof Y.Item)) continue;
     for (const id of [struct.origin, struct.rightOrigin, struct.parent instanceof Y.ID ? struct.parent : null]) {
@@ -31,7 +34,7 @@ export function missingDependency(update: Uint8Array, stateVector: ReadonlyMap<n
   }
   for (const [client, deletes] of ds.clients) {
     const end = Math.max(...deletes.map((item) => item.clock + item.len));
-    if (end > (known.get(client) ?? 0)) return `${client}:${known.get(client) ?? 0}`;
+    if (end > state(client)) return `${client}:${state(client)}`;
   }
   return undefined;
 }

@@ -47,7 +47,7 @@ export class DependencyGate implements Extension {
 
   async beforeSync({ type, payload, document, connection, documentName }: beforeSyncPayload): Promise<void> {
     if ((type !== SyncType.step2 && type !== SyncType.update) || connection.readOnly) return;
-    const missing = missingDependency(payload, Y.decodeStateVector(Y.encodeStateVector(document)));
+    const missing = missingDependency(payload, document);
     if (missing === undefined) {
       if (type === SyncType.step2) this.handshaken.add(connection);
       return;

@@ -72,7 +72,7 @@ export class Persistence implements Extension {
   readonly storeBeforeAck: Extension;
 
   constructor(configuration: PersistenceConfiguration) {
-    this.configuration = { ...configuration, compactAfterUpdates: configuration.compactAfterUpdates ?? 500 };
+    this.configuration = { ...configuration, compactAfterUpdates: configuration.compactAfterUpdates ?? 5000 };
     this.storeBeforeAck = new StoreBeforeAck((payload) => this.storeIncoming(payload));
   }
 

@@ -103,7 +103,7 @@ export function recoverDocument(ydoc: Y.Doc, stored: StoredDocument, origin: unk
     }
     // Entries written in order by this server build on each other; only after a gap can one lack
     // what it builds on, so the (slower) dependency check runs only then.
-    if (damage.length > 0 && missingDependency(update, Y.decodeStateVector(Y.encodeStateVector(ydoc))) !== undefined) {
+    if (damage.length > 0 && missingDependency(update, ydoc) !== undefined) {
       damage.push({ entry: "log", seq, reason: DamageReason.missingDependencies });
       continue;
     }

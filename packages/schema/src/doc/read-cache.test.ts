@@ -15,7 +15,7 @@ function shanghai() {
   return openWorkbook(doc);
 }
 
-describe("cached column lists", () => {
+describe("cached reads of columns and rows", () => {
   it("sees a column added earlier in the same transaction", () => {
     const workbook = shanghai();
     workbook.readSheet(requests); // cached before the transaction
@@ -46,5 +46,29 @@ describe("cached column lists", () => {
     syncPair(a, b);
     expect(here.readSheet(requests).columns.map((c) => c.id)).toContain(added);
     expect(here.readSheet(requests).columns).toHaveLength(before + 1);
+  });
+
+  it("reads an unchanged row once, and a changed row afresh, whoever changed it", () => {
+    const base = shanghai();
+    const row = base.insertRow(requests, { description: "原始" });
+    const [a, b] = replicasOf(base.ydoc, 2) as [Y.Doc, Y.Doc];
+    const here = openWorkbook(a);
+    const there = openWorkbook(b);
+    const first = here.findRow(requests, row);
+    expect(here.findRow(requests, row)).toBe(first);
+    here.setCell(requests, row, "description" as ColumnId, "本地改");
+    expect(here.findRow(requests, row)?.cells["description"]).toBe("本地改");
+    there.setCell(requests, row, "street" as ColumnId, "复兴中路");
+    syncPair(a, b);
+    expect(here.findRow(requests, row)?.cells).toMatchObject({ description: "本地改", street: "复兴中路" });
+    expect(Object.isFrozen(here.findRow(requests, row)?.cells)).toBe(true);
+  });
+
+  it("reads rows through a new column as soon as it exists", () => {
+    const workbook = shanghai();
+    const row = workbook.insertRow(requests, { description: "x" });
+    workbook.findRow(requests, row);
+    const bed = workbook.addColumn(requests, { type: ColumnType.text, label: "床位" });
+    expect(workbook.findRow(requests, row)?.cells).toHaveProperty(bed, "");
   });
 });

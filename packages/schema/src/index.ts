@@ -64,7 +64,15 @@ export {
 } from "./doc/changes.ts";
 export { compareOrdered } from "./doc/order.ts";
 export { type DocPath, LIST_POSITION, isRowPath, isRowValuePath } from "./doc/paths.ts";
-export { type PublicSheet, type PublicWorkbook, applyProjection, isRowPublic, publicProjection } from "./projection.ts";
+export {
+  type PublicRow,
+  type PublicSheet,
+  type PublicWorkbook,
+  applyProjection,
+  isRowPublic,
+  publicProjection,
+  publicViewJson,
+} from "./projection.ts";
 export {
   type FormField,
   type FormFieldError,

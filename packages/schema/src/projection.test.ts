@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { openWorkbook } from "./doc/workbook.ts";
-import type { SheetId } from "./ids.ts";
-import { applyProjection, publicProjection } from "./projection.ts";
+import type { ColumnId, SheetId } from "./ids.ts";
+import { applyProjection, publicProjection, publicViewJson } from "./projection.ts";
 import { createFromTemplate } from "./sheets/templates.ts";
 import { syncAll } from "./testing/replicas.ts";
 
@@ -77,5 +77,36 @@ describe("public projection", () => {
     workbook.setCell(requests, visible, "followUp" as never, "已关闭");
     applyProjection(publicProjection(workbook), target);
     expect(openWorkbook(target).findRow(requests, visible)).toBeUndefined();
+  });
+
+  it("composes the view's JSON from per-row pieces, byte for byte what JSON.stringify gives", () => {
+    const { workbook, visible } = workbookWithPrivateValues();
+    const first = publicProjection(workbook);
+    expect(publicViewJson(first)).toBe(JSON.stringify(first));
+    workbook.setCell(requests, visible, "description" as ColumnId, '改过的描述 "引号" \n 换行');
+    const second = publicProjection(workbook);
+    expect(publicViewJson(second)).toBe(JSON.stringify(second));
+    expect(publicViewJson(second)).toContain("改过的描述");
+  });
+
+  it("reuses the projection of unchanged rows and rewrites only changed ones in the target", () => {
+    const { workbook, visible } = workbookWithPrivateValues();
+    const target = new Y.Doc();
+    const first = publicProjection(workbook);
+    applyProjection(first, target);
+    const changedKeys: string[] = [];
+    target.on("afterTransaction", (transaction: Y.Transaction) => {
+      for (const keys of transaction.changed.values()) for (const key of keys) if (key) changedKeys.push(key);
+    });
+    workbook.setCell(requests, visible, "description" as ColumnId, "只改这一格");
+    const second = publicProjection(workbook);
+    const unchanged = second.sheets.flatMap((sheet) => sheet.rows).filter((row) => row.id !== visible);
+    const before = new Set(first.sheets.flatMap((sheet) => sheet.rows));
+    expect(unchanged.every((row) => before.has(row))).toBe(true);
+    applyProjection(second, target);
+    expect(changedKeys).toEqual(["description"]);
+    const copy = new Y.Doc();
+    applyProjection(second, copy);
+    expect(target.getMap("sheets").toJSON()).toEqual(copy.getMap("sheets").toJSON());
   });
 });

@@ -5,9 +5,12 @@ import type { Row } from "./doc/read.ts";
 import type { Workbook } from "./doc/workbook.ts";
 import { PublicMode, type PublicRule, type Sheet, type SheetColumn } from "./sheets/sheet.ts";
 
+/** A row as the public may see it: public cells only. */
+export type PublicRow = Pick<Row, "id" | "order" | "cells">;
+
 /** A sheet as the public may see it: public columns only, published rows only. */
 export interface PublicSheet extends Omit<Sheet, "publicRule" | "publicMode"> {
-  readonly rows: readonly Pick<Row, "id" | "order" | "cells">[];
+  readonly rows: readonly PublicRow[];
 }
 
 /** Everything a public viewer may receive from a workbook. */
@@ -39,20 +42,49 @@ export function publicProjection(workbook: Workbook): PublicWorkbook {
     if (info.publicMode === PublicMode.none) continue;
     const sheet = workbook.readSheet(info.id);
     const columns = sheet.columns.filter((c) => !c.private);
+    const columnsKey = columns.map((c) => c.id).join("\n");
     const rows = workbook
       .listRows(info.id)
       .filter((row) => info.publicMode === PublicMode.all || isRowPublic(info.publicRule, sheet.columns, row))
-      .map((row) => ({ id: row.id, order: row.order, cells: pick(row.cells, columns) }));
+      .map((row) => publicRow(row, columns, columnsKey));
     const { publicRule: _rule, publicMode: _mode, ...rest } = sheet;
     sheets.push({ ...rest, columns, rows });
   }
   return { title: workbook.readMeta().title, sheets };
 }
 
-function pick(cells: Readonly<Record<string, CellValue>>, columns: readonly SheetColumn[]): Record<string, CellValue> {
-  const out: Record<string, CellValue> = {};
-  for (const column of columns) out[column.id] = cells[column.id] ?? null;
-  return out;
+/**
+ * Rows as read from a workbook are shared and unchanged until the row changes (doc/read-cache.ts),
+ * so the public part of each is made once per change: recomputing a big sheet's view after an
+ * edit then builds, hashes and applies only the rows that changed.
+ */
+const publicRows = new WeakMap<Row, { readonly columnsKey: string; readonly row: PublicRow; json?: string }>();
+
+function publicRow(row: Row, columns: readonly SheetColumn[], columnsKey: string): PublicRow {
+  const known = publicRows.get(row);
+  if (known?.columnsKey === columnsKey) return known.row;
+  const cells: Record<string, CellValue> = {};
+  for (const column of columns) cells[column.id] = row.cells[column.id] ?? null;
+  const projected = Object.freeze({ id: row.id, order: row.order, cells: Object.freeze(cells) });
+  publicRows.set(row, { columnsKey, row: projected });
+  publicRowJson.set(projected, JSON.stringify(projected));
+  return projected;
+}
+
+const publicRowJson = new WeakMap<PublicRow, string>();
+
+/**
+ * `JSON.stringify(view)`, built from each row's JSON made once per row change. Every instance
+ * hashes this text, so it must stay byte-for-byte what JSON.stringify gives.
+ */
+export function publicViewJson(view: PublicWorkbook): string {
+  const sheets = view.sheets.map((sheet) => {
+    const rows = sheet.rows.map((row) => publicRowJson.get(row) ?? JSON.stringify(row));
+    const empty = JSON.stringify({ ...sheet, rows: [] });
+    // `rows` is the sheet's last key (publicProjection builds it so): its "[]" ends the text.
+    return `${empty.slice(0, -3)}[${rows.join(",")}]}`;
+  });
+  return `{"title":${JSON.stringify(view.title)},"sheets":[${sheets.join(",")}]}`;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -83,7 +115,39 @@ function removeOthers(map: Y.Map<unknown>, keep: ReadonlySet<string>): void {
  * projection produces no update at all.
  */
 export function applyProjection(projection: PublicWorkbook, target: Y.Doc, origin: unknown = null): void {
-  target.transact(() => {
+  const applied = appliedRowsOf(target);
+  applying = true;
+  try {
+    target.transact(() => writeProjection(projection, target, applied), origin);
+  } finally {
+    applying = false;
+  }
+}
+
+/** True while applyProjection writes: its own transactions leave the record of applied rows valid. */
+let applying = false;
+
+/**
+ * The row objects last written to each target, per row id. A row whose projection is the very
+ * same object as last time is already there and is skipped. Any transaction not made here (another
+ * instance's copy arriving through Redis, say) may have changed the target, so it clears the record.
+ */
+const appliedRows = new WeakMap<Y.Doc, Map<string, PublicRow>>();
+
+function appliedRowsOf(target: Y.Doc): Map<string, PublicRow> {
+  let applied = appliedRows.get(target);
+  if (applied) return applied;
+  const created = new Map<string, PublicRow>();
+  target.on("afterTransaction", () => {
+    if (!applying) created.clear();
+  });
+  appliedRows.set(target, created);
+  applied = created;
+  return applied;
+}
+
+function writeProjection(projection: PublicWorkbook, target: Y.Doc, applied: Map<string, PublicRow>): void {
+  {
     put(metaMap(target), "title", projection.title);
     const sheets = sheetsMap(target) as Y.Map<unknown>;
     removeOthers(sheets, new Set(projection.sheets.map((s) => s.id)));
@@ -100,13 +164,16 @@ export function applyProjection(projection: PublicWorkbook, target: Y.Doc, origi
       const rows = ensureChild(ySheet, SheetKey.rows);
       removeOthers(rows, new Set(sheet.rows.map((r) => r.id)));
       for (const row of sheet.rows) {
+        const key = `${sheet.id}/${row.id}`;
+        if (applied.get(key) === row && rows.has(row.id)) continue;
+        applied.set(key, row);
         const yRow = asYMap(rows.get(row.id)) ?? (rows.set(row.id, createYMap({})) as Y.Map<unknown>);
         put(yRow, RowKey.order, row.order);
         removeOthers(yRow, new Set([RowKey.order, ...Object.keys(row.cells)]));
         for (const [columnId, value] of Object.entries(row.cells)) put(yRow, columnId, value);
       }
     }
-  }, origin);
+  }
 }
 
 function writeColumn(map: Y.Map<unknown>, column: SheetColumn): void {

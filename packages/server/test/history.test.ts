@@ -170,7 +170,7 @@ describe("versions", () => {
   });
 
   it("saves automatic versions after a number of changes and a while after a change", async () => {
-    const server = await start({ history: { versions: { everyUpdates: 5, everyMs: 300 } } });
+    const server = await start({ history: { versions: { everyUpdates: 5, everyMs: 300, minIntervalMs: 0 } } });
     const { body: created } = await createWorkbookOverHttp(server);
     const token = created.links.editor.token;
     const peer = await connect(server, created);

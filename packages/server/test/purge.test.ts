@@ -59,7 +59,7 @@ describe("retention and purge", () => {
     const server = await start({
       now: clock.now,
       compactAfterUpdates: 4,
-      history: { retentionCheckMs: 50, versions: { everyUpdates: 6 } },
+      history: { retentionCheckMs: 50, versions: { everyUpdates: 6, minIntervalMs: 0 } },
     });
     const { body: created } = await createWorkbookOverHttp(server);
     const token = created.links.editor.token;

@@ -180,6 +180,36 @@ describe("one Yjs client id per connection", () => {
     expect(alice.closeReasons).toEqual([]);
   });
 
+  it("lets an author edit on after another peer relayed the author's edits in its sync step 2", async () => {
+    const server = await start();
+    const { body: created } = await createWorkbookOverHttp(server);
+    // Alice's edits, which Bob received and the server then lost (a crash between sending them
+    // out and storing them): Bob's step 2 after the restart carries them.
+    const alice = new Y.Doc();
+    const viewer = await peers.synced(server, created.id, created.links.editor.token);
+    Y.applyUpdate(alice, Y.encodeStateAsUpdate(viewer.provider.document));
+    let aliceUpdate: Uint8Array | undefined;
+    alice.on("update", (u: Uint8Array) => {
+      aliceUpdate = u;
+    });
+    const rowId = openWorkbook(alice).insertRow(requests, { description: "Alice 写、Bob 转交" });
+    const bob = await raw(server, created);
+    bob.send((encoder) => {
+      encoding.writeVarUint(encoder, Message.sync);
+      encoding.writeVarUint(encoder, 1);
+      encoding.writeVarUint8Array(encoder, aliceUpdate as Uint8Array);
+    });
+    await waitFor(() => viewer.workbook.findRow(requests, rowId) !== undefined, "Alice's row, relayed by Bob");
+
+    // Alice reconnects and edits on under her own id while Bob stays connected.
+    const author = await raw(server, created);
+    openWorkbook(alice).setCell(requests, rowId, col("description"), "Alice 接着改");
+    author.sendUpdate(aliceUpdate as Uint8Array);
+    await waitFor(() => viewer.workbook.findRow(requests, rowId)?.cells["description"] === "Alice 接着改", "Alice's next edit");
+    expect(author.frames.some((frame) => frame.type === Message.close)).toBe(false);
+    expect(bob.frames.some((frame) => frame.type === Message.close)).toBe(false);
+  });
+
   it("refuses a provider that reuses a live connection's client id before its first edit", async () => {
     const server = await start();
     const { body: created } = await createWorkbookOverHttp(server);

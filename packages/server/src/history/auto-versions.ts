@@ -8,14 +8,20 @@ import { isPublicDocumentName } from "../collab/document-names.ts";
 export interface VersionPolicy {
   /** Save a version this long after the first change since the last one (while edited). Default 10 min. */
   readonly everyMs: number;
-  /** Save a version once this many changes were made since the last one. Default 500. */
+  /** Save a version once this many changes were made since the last one. Default 5,000. */
   readonly everyUpdates: number;
+  /**
+   * Never save automatic versions closer together than this, however busy the sheet: with
+   * hundreds of editors, `everyUpdates` alone would fill the kept versions within minutes.
+   * Default 1 min.
+   */
+  readonly minIntervalMs: number;
   /** Automatic versions kept per workbook (the oldest go first; named ones are always kept). Default 50. */
   readonly keepAuto: number;
 }
 
 /** Defaults of `VersionPolicy`. */
-export const DEFAULT_VERSION_POLICY: VersionPolicy = { everyMs: 10 * 60_000, everyUpdates: 500, keepAuto: 50 };
+export const DEFAULT_VERSION_POLICY: VersionPolicy = { everyMs: 10 * 60_000, everyUpdates: 5000, minIntervalMs: 60_000, keepAuto: 50 };
 
 /** Configuration of the automatic versions extension. */
 export interface AutoVersionsConfiguration {
@@ -30,6 +36,10 @@ interface DocVersions {
   /** Changes since the last version. */
   changes: number;
   timer: NodeJS.Timeout | undefined;
+  /** When the timer fires (ms since the epoch). */
+  timerAt: number;
+  /** When the last automatic version was started (ms since the epoch); 0 before the first. */
+  savedAt: number;
 }
 
 /**
@@ -57,17 +67,19 @@ export class AutoVersions implements Extension {
   async afterLoadDocument({ document }: afterLoadDocumentPayload): Promise<void> {
     // A public projection is derived and never stored, in versions neither (audiences.md).
     if (isPublicDocumentName(document.name)) return;
-    const state: DocVersions = { changes: 0, timer: undefined };
+    const state: DocVersions = { changes: 0, timer: undefined, timerAt: 0, savedAt: 0 };
     this.docs.set(document, state);
     // Registered after loading: the replay from storage is not a change.
     document.on("update", () => {
       state.changes += 1;
-      if (state.changes >= this.policy.everyUpdates) {
-        setImmediate(() => void this.save(document));
-      } else if (!state.timer) {
-        state.timer = setTimeout(() => void this.save(document), this.policy.everyMs);
-        state.timer.unref();
-      }
+      const now = Date.now();
+      const due =
+        state.changes >= this.policy.everyUpdates ? Math.max(now, state.savedAt + this.policy.minIntervalMs) : now + this.policy.everyMs;
+      if (state.timer && state.timerAt <= due) return;
+      clearTimeout(state.timer);
+      state.timerAt = due;
+      state.timer = setTimeout(() => void this.save(document), due - now);
+      state.timer.unref();
     });
   }
 
@@ -93,6 +105,7 @@ export class AutoVersions implements Extension {
     if (!state || state.changes === 0 || document.isDestroyed) return Promise.resolve();
     if (state.timer) clearTimeout(state.timer);
     state.timer = undefined;
+    state.savedAt = Date.now();
     const changes = state.changes;
     state.changes = 0;
     const version = {

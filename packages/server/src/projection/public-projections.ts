@@ -125,14 +125,14 @@ export class PublicProjections {
     };
     document.on("update", onUpdate);
     try {
-      const { view, stateHash } = projectWorkbook(openWorkbook(document));
-      const updatedAt = await this.configuration.states.recordPublicState(workbookId, stateHash, new Date());
+      const projected = projectWorkbook(openWorkbook(document));
+      const updatedAt = await this.configuration.states.recordPublicState(workbookId, projected.stateHash, new Date());
       if (this.closed) throw new Error("public projections are closed");
       entry = {
         workbookId,
         connection,
         document,
-        version: createVersion(view, stateHash, new Date(updatedAt)),
+        version: createVersion(projected, new Date(updatedAt)),
         listeners: new Set(),
         lastRead: Date.now(),
         dirty: false,
@@ -170,7 +170,8 @@ export class PublicProjections {
     if (!entry.dirty) return;
     entry.dirty = false;
     const started = performance.now();
-    const { view, stateHash } = projectWorkbook(openWorkbook(entry.document));
+    const projected = projectWorkbook(openWorkbook(entry.document));
+    const { stateHash } = projected;
     entry.computeMs = performance.now() - started;
     if (stateHash === entry.version.stateHash) return;
     let updatedAt: Date;
@@ -181,7 +182,7 @@ export class PublicProjections {
       this.configuration.logger.error({ err: error, workbookId: entry.workbookId }, "recording a public view change failed");
       updatedAt = new Date();
     }
-    entry.version = createVersion(view, stateHash, updatedAt);
+    entry.version = createVersion(projected, updatedAt);
     for (const listener of entry.listeners) {
       try {
         listener(entry.version);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type PublicWorkbook, type Workbook, publicProjection } from "@huzhu/schema";
+import { type PublicWorkbook, type Workbook, publicProjection, publicViewJson } from "@huzhu/schema";
 import { PageCache, strongEtag } from "./public-pages.ts";
 
 /** One state of a workbook's public view, with what HTTP answers are made of. */
@@ -17,14 +17,23 @@ export interface PublicVersion {
   readonly pages: PageCache;
 }
 
-/** The projection of a workbook and its hash; pure, so every instance computes the same. */
-export function projectWorkbook(workbook: Workbook): { view: PublicWorkbook; stateHash: string } {
+/** A workbook's public view, its canonical JSON and the hash of that; pure, so every instance computes the same. */
+export interface ProjectedView {
+  readonly view: PublicWorkbook;
+  /** `JSON.stringify(view)`. */
+  readonly viewJson: string;
+  readonly stateHash: string;
+}
+
+export function projectWorkbook(workbook: Workbook): ProjectedView {
   const view = publicProjection(workbook);
-  return { view, stateHash: createHash("sha256").update(JSON.stringify(view)).digest("base64url") };
+  const viewJson = publicViewJson(view);
+  return { view, viewJson, stateHash: createHash("sha256").update(viewJson).digest("base64url") };
 }
 
 /** Builds the version HTTP serves for a view that last changed at `updatedAt`. */
-export function createVersion(view: PublicWorkbook, stateHash: string, updatedAt: Date): PublicVersion {
-  const json = JSON.stringify({ updatedAt: updatedAt.toISOString(), ...view });
+export function createVersion({ view, viewJson, stateHash }: ProjectedView, updatedAt: Date): PublicVersion {
+  // Same text as JSON.stringify({ updatedAt, ...view }), without serialising the view again.
+  const json = `{"updatedAt":${JSON.stringify(updatedAt.toISOString())},${viewJson.slice(1)}`;
   return { view, stateHash, updatedAt, json, etag: strongEtag(json), pages: new PageCache(view, updatedAt) };
 }

@@ -71,4 +71,19 @@ describe("cached reads of columns and rows", () => {
     const bed = workbook.addColumn(requests, { type: ColumnType.text, label: "床位" });
     expect(workbook.findRow(requests, row)?.cells).toHaveProperty(bed, "");
   });
+
+  it("sees column changes inside a transaction that already changed many rows", () => {
+    const workbook = shanghai();
+    const column = workbook.readSheet(requests).columns[0]?.id as ColumnId;
+    workbook.transact(() => {
+      workbook.insertRows(
+        requests,
+        Array.from({ length: 150 }, (_, i) => ({ description: `行 ${i}` })),
+      );
+      expect(workbook.readSheet(requests).columns[0]?.label).not.toBe("大事务里改名");
+      workbook.updateColumn(requests, column, { label: "大事务里改名" });
+      expect(workbook.readSheet(requests).columns[0]?.label).toBe("大事务里改名");
+    });
+    expect(workbook.readSheet(requests).columns[0]?.label).toBe("大事务里改名");
+  });
 });

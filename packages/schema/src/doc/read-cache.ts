@@ -28,12 +28,29 @@ function parentOf(type: YType): YType | null {
   return (type._item?.parent as YType | undefined) ?? null;
 }
 
-/** True when `transaction` changed `root` or anything under it. */
+/**
+ * True when `transaction` changed `root` or anything under it: by walking up from each changed
+ * type while they are few, and down `root`'s own (small) subtree once they are many (an import
+ * or a template changes thousands of rows in one transaction).
+ */
 function touches(transaction: Y.Transaction, root: YType): boolean {
+  if (transaction.changed.size > MAX_SCANNED_CHANGES) return subtreeChanged(transaction.changed, root);
   for (const type of transaction.changed.keys()) {
     for (let current: YType | null = type; current; current = parentOf(current)) if (current === root) return true;
   }
   return false;
+}
+
+function subtreeChanged(changed: ReadonlyMap<YType, unknown>, type: YType): boolean {
+  if (changed.has(type)) return true;
+  for (const item of type._map.values()) if (!item.deleted && nestedChanged(changed, item)) return true;
+  for (let item = type._start; item; item = item.right) if (!item.deleted && nestedChanged(changed, item)) return true;
+  return false;
+}
+
+function nestedChanged(changed: ReadonlyMap<YType, unknown>, item: Y.Item): boolean {
+  const nested = (item.content as { type?: unknown }).type;
+  return nested instanceof Object && "_map" in nested && subtreeChanged(changed, nested as YType);
 }
 
 /**
@@ -69,9 +86,7 @@ export function cachedRead<T>(type: YType, basis: unknown, read: () => T): T {
   const doc = type.doc;
   if (!doc) return read();
   const pending = doc._transaction;
-  // A large transaction (an import, a template) reads without the cache rather than scanning
-  // its long list of changed types on every read.
-  if (pending && (pending.changed.size > MAX_SCANNED_CHANGES || touches(pending, type) || createdIn(pending, type))) return read();
+  if (pending && (touches(pending, type) || createdIn(pending, type))) return read();
   const cache = cacheOf(doc);
   const hit = cache.get(type);
   if (hit && hit.basis === basis) return hit.value as T;

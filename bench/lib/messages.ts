@@ -11,6 +11,8 @@ export type ServerRequest =
   | { readonly kind: "start"; readonly target: TargetKind; readonly dataDir: string }
   | { readonly kind: "seed"; readonly documentName: string; readonly path: string }
   | { readonly kind: "createWorkbook"; readonly template: string; readonly title: string; readonly sampleData: boolean }
+  /** Bare server: the body its anchor `GET /bench/snapshot.json` serves (the same bytes Huzhu serves). */
+  | { readonly kind: "anchorSnapshot"; readonly body: string }
   /** `gc`: collect garbage first (the host runs with --expose-gc), so heapUsed is live data. */
   | { readonly kind: "stats"; readonly gc?: boolean }
   | { readonly kind: "close" };

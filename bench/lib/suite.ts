@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { editorsDefaults, editorsTable, runEditors } from "../editors.ts";
+import { type HttpRow, httpDefaults, httpTable, runHttp } from "../http.ts";
 import { type SizeRow, runSize, sizeDefaults, sizeTable } from "../size.ts";
 import { runViewers, viewersDefaults, viewersTable } from "../viewers.ts";
 import type { ComparisonRow } from "./load.ts";
@@ -8,11 +9,11 @@ import type { TargetKind } from "./messages.ts";
 import { type MachineInfo, machineInfo } from "./proc-stats.ts";
 import { TargetServer } from "./targets.ts";
 
-const BENCHMARKS = ["editors", "viewers", "size"] as const;
+const BENCHMARKS = ["editors", "viewers", "size", "http"] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 const RESULTS_DIR = new URL("../results/", import.meta.url);
 
-const USAGE = `Usage: node bench/run.ts [editors] [viewers] [size] [options]   (no names: all three)
+const USAGE = `Usage: node bench/run.ts [editors] [viewers] [size] [http] [options]   (no names: all four)
   --targets hocuspocus,huzhu   servers to compare (Huzhu is skipped, with the reason, until it loads)
   --editors 100,300,500        editor counts (editors benchmark)
   --viewers 1000               viewer counts (viewers benchmark)
@@ -21,6 +22,7 @@ const USAGE = `Usage: node bench/run.ts [editors] [viewers] [size] [options]   (
   --rows 5000                  rows of the requests sheet (editors, viewers)
   --size-rows 30000            rows of the size benchmark's sheet
   --generators 2               load-generator processes
+  --http-concurrency 32        HTTP requests in flight (http benchmark: form, public snapshot)
   --save                       write bench/results/latest.{json,md} even for a partial run`;
 
 /** Everything one `pnpm bench` produced. */
@@ -36,6 +38,7 @@ export interface SuiteResults {
   readonly editors: readonly ComparisonRow[];
   readonly viewers: readonly ComparisonRow[];
   readonly size: readonly SizeRow[];
+  readonly http: readonly HttpRow[];
 }
 
 const NOTES = [
@@ -123,6 +126,10 @@ function markdownReport(results: SuiteResults): string {
     "",
     results.size.length ? sizeTable(results.size, true) : "not run",
     "",
+    "## HTTP (form submissions, public snapshot)",
+    "",
+    results.http?.length ? httpTable(results.http, true) : "not run",
+    "",
     "## Notes",
     "",
     ...results.notes.map((n) => `- ${n}`),
@@ -144,6 +151,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       rows: { type: "string" },
       "size-rows": { type: "string" },
       generators: { type: "string" },
+      "http-concurrency": { type: "string" },
       save: { type: "boolean" },
       help: { type: "boolean" },
     },
@@ -195,6 +203,19 @@ export async function main(argv: readonly string[]): Promise<void> {
     ? await runSize({ ...sizeDefaults, targets: available, ...(values["size-rows"] ? { rows: Number(values["size-rows"]) } : {}) }, log)
     : [];
   if (size.length) log(`\n${sizeTable(size)}\n`);
+  const http = selected.includes("http")
+    ? await runHttp(
+        {
+          ...httpDefaults,
+          targets: available,
+          ...(values.duration ? { durationMs: Number(values.duration) * 1000 } : {}),
+          ...(values.rows ? { rows: Number(values.rows) } : {}),
+          ...(values["http-concurrency"] ? { concurrency: Number(values["http-concurrency"]) } : {}),
+        },
+        log,
+      )
+    : [];
+  if (http.length) log(`\n${httpTable(http)}\n`);
 
   const results: SuiteResults = {
     date: new Date().toISOString(),
@@ -214,6 +235,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     editors,
     viewers,
     size,
+    http,
   };
   if (selected.length === BENCHMARKS.length || values.save) {
     mkdirSync(RESULTS_DIR, { recursive: true });

@@ -34,6 +34,8 @@ export interface PreparedWorkbook {
   /** Encoded size of the whole document, bytes. */
   readonly documentBytes: number;
   readonly buildMs: number;
+  /** Huzhu: the workbook's capability links by role (form, public …); bare Hocuspocus has none. */
+  readonly links: HuzhuWorkbook["links"] | null;
 }
 
 let nextDocument = 1;
@@ -85,6 +87,11 @@ export class TargetServer {
     return this.channel.pid;
   }
 
+  /** Bare Hocuspocus: the body its HTTP anchor serves as `/bench/snapshot.json`. */
+  async setAnchorSnapshot(body: string): Promise<void> {
+    await this.channel.request({ kind: "anchorSnapshot", body } satisfies ServerRequest, 30_000);
+  }
+
   /** The server's memory; with `gc`, after a full collection (heapUsed is then live data). */
   stats(gc = false): Promise<ServerStats> {
     return this.channel.request<ServerStats>({ kind: "stats", gc } satisfies ServerRequest, 30_000);
@@ -114,6 +121,7 @@ export class TargetServer {
       editorRowIds: sheet.editorRowIds,
       documentBytes: state.length,
       buildMs: sheet.buildMs,
+      links: null,
     };
   }
 
@@ -166,6 +174,7 @@ export class TargetServer {
       editorRowIds: sheet.editorRowIds,
       documentBytes: state.length,
       buildMs: sheet.buildMs + pushMs,
+      links: workbook.links,
     };
   }
 

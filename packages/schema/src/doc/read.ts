@@ -12,6 +12,12 @@ import { isOrderKey } from "./order.ts";
 
 const FALLBACK_ORDER = "a0";
 
+/** The order key a sheet, column or row map holds, or the fallback when it holds none valid. */
+export function readOrderKey(map: Y.Map<unknown>, key: string): string {
+  const order = map.get(key);
+  return isOrderKey(order) ? (order as string) : FALLBACK_ORDER;
+}
+
 function str(value: unknown, fallback: string, max = 10_000): string {
   return typeof value === "string" && value.length <= max ? value : fallback;
 }
@@ -59,7 +65,7 @@ export function readSheetInfo(id: string, sheet: Y.Map<unknown>): SheetInfo {
     id: id as SheetId,
     name: str(sheet.get(SheetKey.name), id, 100),
     kind: oneOf(sheet.get(SheetKey.kind), SheetKind, SheetKind.grid),
-    order: isOrderKey(sheet.get(SheetKey.order)) ? (sheet.get(SheetKey.order) as string) : FALLBACK_ORDER,
+    order: readOrderKey(sheet, SheetKey.order),
     body: str(sheet.get(SheetKey.body), ""),
     publicMode: oneOf(sheet.get(SheetKey.publicMode), PublicMode, PublicMode.none),
     publicRule: readPublicRule(sheet.get(SheetKey.publicRule)),
@@ -84,7 +90,7 @@ export function readColumn(id: string, column: Y.Map<unknown>): (ColumnDef & { o
     system: Object.values(SystemField).includes(system as SystemField) ? (system as SystemField) : null,
     description: str(column.get(ColumnKey.description), "", 1000),
     width: typeof width === "number" && width >= 40 && width <= 2000 ? width : null,
-    order: isOrderKey(column.get(ColumnKey.order)) ? (column.get(ColumnKey.order) as string) : FALLBACK_ORDER,
+    order: readOrderKey(column, ColumnKey.order),
   };
 }
 
@@ -111,7 +117,7 @@ export function readRow(id: string, row: Y.Map<unknown>, columns: readonly Colum
   };
   return {
     id: id as RowId,
-    order: isOrderKey(row.get(RowKey.order)) ? (row.get(RowKey.order) as string) : FALLBACK_ORDER,
+    order: readOrderKey(row, RowKey.order),
     createdAt: instant(RowKey.createdAt),
     deletedAt: instant(RowKey.deletedAt),
     closedAt: instant(RowKey.closedAt),

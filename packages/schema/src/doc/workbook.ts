@@ -5,6 +5,7 @@ import { SchemaError, SchemaErrorCode } from "../errors.ts";
 import { type ColumnId, type RowId, type SheetId, createColumnId, createRowId, createSheetId, isId } from "../ids.ts";
 import { PublicMode, type Sheet, type SheetInfo, type SheetInput, SheetKind, type SheetPatch } from "../sheets/sheet.ts";
 import { ColumnKey, LAYOUT_VERSION, MetaKey, RowKey, SheetKey, asYMap, childMap, createYMap, metaMap, sheetsMap } from "./layout.ts";
+import { lastRowPosition, raiseLastRow } from "./last-row.ts";
 import { cachedRead } from "./read-cache.ts";
 import { type Ordered, compareOrdered, orderKeysAt } from "./order.ts";
 import { type Row, readColumn, readRow, readSheetInfo } from "./read.ts";
@@ -212,7 +213,10 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
         throw new SchemaError(SchemaErrorCode.invalidRow, `Row id "${id}" is not valid or is taken`, "行 id 不合法或已存在", [sheetId, id]);
     }
     const parsed = inputs.map((cells, i) => parseCells(sheetId, ids[i] as string, cells));
-    const ordered = orderedRowsWithDeleted(sheetId);
+    // Appending (the form, an import) needs only the last row; placing needs the sheet's order.
+    const anchored = placement.after !== undefined || placement.before !== undefined;
+    const last = anchored ? undefined : lastRowPosition(rows);
+    const ordered = anchored ? orderedRowsWithDeleted(sheetId) : last ? [last] : [];
     const keys = orderKeysAt(ordered, placementIndex(ordered, placement), inputs.length);
     const createdAt = now().toISOString();
     transact(() => {
@@ -220,6 +224,7 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
         const row = createYMap({ [RowKey.order]: keys[i], [RowKey.createdAt]: createdAt });
         for (const [columnId, value] of cells) row.set(columnId, value);
         rows.set(ids[i] as string, row);
+        raiseLastRow(rows, { id: ids[i] as string, order: keys[i] as string });
       });
     });
     return ids;
@@ -370,6 +375,7 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
       const others = orderedRowsWithDeleted(sheetId).filter((r) => r.id !== rowId);
       const [order] = orderKeysAt(others, placementIndex(others, placement));
       transact(() => row.set(RowKey.order, order));
+      raiseLastRow(yChild(sheetId, SheetKey.rows), { id: rowId, order: order as string });
     },
 
     /** Removes a row and all its values for good (purge); not reversible. */

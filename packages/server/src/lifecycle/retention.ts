@@ -161,7 +161,10 @@ export class Retention implements Extension {
       const policy = workbook.readMeta().retention;
       if (!policy || !workbook.findSheet(policy.sheetId)) return [];
       const sheetId = policy.sheetId as SheetId;
-      const rows = workbook.listRows(sheetId, { includeDeleted: true }).filter((row) => rowIds === "all" || rowIds.has(row.id));
+      const rows =
+        rowIds === "all"
+          ? workbook.listRows(sheetId, { includeDeleted: true })
+          : [...rowIds].flatMap((rowId) => workbook.findRow(sheetId, rowId) ?? []);
       const now = this.now();
       const stamps = rows.flatMap((row): { rowId: RowId; at: Date | null }[] => {
         const closed = isRowClosed(policy, row);

@@ -152,28 +152,36 @@ describe("GET /p/<token> and /p/<token>.json", () => {
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(page.headers.get("cache-control")).toBe("public, max-age=5, stale-while-revalidate=30");
-    const etag = page.headers.get("etag") as string;
+    // fetch asks for gzip: the compressed answer carries the weak form of the strong ETag.
+    expect(page.headers.get("content-encoding")).toBe("gzip");
+    expect(page.headers.get("vary")).toBe("Accept-Encoding");
+    const etag = (page.headers.get("etag") as string).replace(/^W\//, "");
+    expect(page.headers.get("etag")).toBe(`W/${etag}`);
     expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
     const html = await page.text();
     expect(html).toContain("<title>公开页</title>");
     expect(html).toContain('aria-current="page">求助</a>');
     expect(html).not.toContain("<script");
 
-    const revalidated = await fetch(`${url}?sheet=requests`, { headers: { "if-none-match": etag } });
+    const revalidated = await fetch(`${url}?sheet=requests`, { headers: { "if-none-match": `W/${etag}` } });
     expect(revalidated.status).toBe(304);
-    expect(revalidated.headers.get("etag")).toBe(etag);
+    expect(revalidated.headers.get("etag")).toBe(`W/${etag}`);
+    const identity = await fetch(`${url}?sheet=requests`, { headers: { "accept-encoding": "identity" } });
+    expect(identity.headers.get("content-encoding")).toBeNull();
+    expect(identity.headers.get("etag")).toBe(etag);
+    expect(await identity.text()).toBe(html);
     expect(await revalidated.text()).toBe("");
     expect((await fetch(`${url}?sheet=hospitals`, { headers: { "if-none-match": etag } })).status).toBe(200);
 
     const json = await fetch(`${url}.json`);
     expect(json.headers.get("content-type")).toBe("application/json; charset=utf-8");
-    const jsonEtag = json.headers.get("etag") as string;
+    const jsonEtag = (json.headers.get("etag") as string).replace(/^W\//, "");
     const body = (await json.json()) as { title: string; updatedAt: string; sheets: { id: string }[] };
     expect(body.title).toBe("公开页");
     expect(Date.parse(body.updatedAt)).toBeGreaterThan(0);
     expect(body.sheets.map((sheet) => sheet.id)).toEqual(["notice", "requests", "channels", "hospitals"]);
     expect((await fetch(`${url}.json`, { headers: { "if-none-match": `W/${jsonEtag}, "other"` } })).status).toBe(304);
-    const head = await fetch(`${url}.json`, { method: "HEAD" });
+    const head = await fetch(`${url}.json`, { method: "HEAD", headers: { "accept-encoding": "identity" } });
     expect(head.status).toBe(200);
     expect(head.headers.get("etag")).toBe(jsonEtag);
 
@@ -188,7 +196,7 @@ describe("GET /p/<token> and /p/<token>.json", () => {
       if (answer.status === 200) changed = answer;
       else await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(changed?.headers.get("etag")).not.toBe(jsonEtag);
+    expect(changed?.headers.get("etag")).not.toBe(`W/${jsonEtag}`);
     expect(((await (changed as Response).json()) as { title: string }).title).toBe("公开页（更新）");
     expect((await fetch(`${url}?sheet=requests`, { headers: { "if-none-match": etag } })).status).toBe(200);
   });

@@ -5,6 +5,7 @@ import type { PublicProjections } from "../projection/public-projections.ts";
 import { html, trusted } from "../public-view/html.ts";
 import { PUBLIC_PAGE_CSS } from "../public-view/style.ts";
 import { type DocStore, LinkRole } from "../storage/doc-store.ts";
+import { MIN_COMPRESSED_BYTES, acceptsGzip, gzipOnce } from "./compression.ts";
 import { HttpError } from "./errors.ts";
 import type { Route } from "./router.ts";
 
@@ -34,15 +35,31 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   return header.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === etag);
 }
 
-function sendCached(req: IncomingMessage, res: ServerResponse, body: string, etag: string, contentType: string): void {
-  const headers = { ETag: etag, "Cache-Control": PUBLIC_CACHE_CONTROL, "X-Robots-Tag": "noindex" };
+/**
+ * Answers with `body` or 304. A gzipped answer carries the weak form of the ETag (as nginx does):
+ * the same content, other bytes; If-None-Match compares weakly, so either form revalidates.
+ */
+async function sendCached(req: IncomingMessage, res: ServerResponse, body: string, etag: string, contentType: string): Promise<void> {
+  const compress = Buffer.byteLength(body) >= MIN_COMPRESSED_BYTES && acceptsGzip(req);
+  const headers = {
+    ETag: compress ? `W/${etag}` : etag,
+    "Cache-Control": PUBLIC_CACHE_CONTROL,
+    "X-Robots-Tag": "noindex",
+    Vary: "Accept-Encoding",
+  };
   if (etagMatches(req.headers["if-none-match"], etag)) {
     res.writeHead(304, headers);
     res.end();
     return;
   }
-  res.writeHead(200, { ...headers, "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) });
-  res.end(req.method === "HEAD" ? undefined : body);
+  const bytes = compress ? await gzipOnce(etag, body) : Buffer.from(body);
+  res.writeHead(200, {
+    ...headers,
+    "Content-Type": contentType,
+    "Content-Length": bytes.length,
+    ...(compress && { "Content-Encoding": "gzip" }),
+  });
+  res.end(req.method === "HEAD" ? undefined : bytes);
 }
 
 function notFoundPage(req: IncomingMessage, res: ServerResponse): void {
@@ -93,11 +110,11 @@ export function publicRoutes(deps: PublicRouteDependencies): Route[] {
         }
         const version = await deps.projections.read(result.link.workbookId);
         if (asJson) {
-          sendCached(req, res, version.json, version.etag, "application/json; charset=utf-8");
+          await sendCached(req, res, version.json, version.etag, "application/json; charset=utf-8");
           return;
         }
         const page = await version.pages.page(`/p/${token}`, readQuery(url), deps.liveScript);
-        sendCached(req, res, page.html, page.etag, "text/html; charset=utf-8");
+        await sendCached(req, res, page.html, page.etag, "text/html; charset=utf-8");
       },
     },
   ];

@@ -40,7 +40,8 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
  * the same content, other bytes; If-None-Match compares weakly, so either form revalidates.
  */
 async function sendCached(req: IncomingMessage, res: ServerResponse, body: string, etag: string, contentType: string): Promise<void> {
-  const compress = Buffer.byteLength(body) >= MIN_COMPRESSED_BYTES && acceptsGzip(req);
+  // String length, not byte length: O(1), and a body of that many UTF-16 units has at least as many bytes.
+  const compress = body.length >= MIN_COMPRESSED_BYTES && acceptsGzip(req);
   const headers = {
     ETag: compress ? `W/${etag}` : etag,
     "Cache-Control": PUBLIC_CACHE_CONTROL,

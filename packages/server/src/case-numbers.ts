@@ -27,8 +27,12 @@ function lacksSystemFields(workbook: Workbook, sheetId: SheetId, rowId: RowId): 
 export function rowsLackingSystemFields(workbook: Workbook, candidates?: Iterable<RowId>): RowId[] {
   const sheetId = caseNumberSheet(workbook);
   if (!sheetId) return [];
-  const ids = candidates ? [...candidates] : workbook.listRows(sheetId, { includeDeleted: true }).map((row) => row.id);
-  return ids.filter((rowId) => lacksSystemFields(workbook, sheetId, rowId));
+  if (candidates) return [...candidates].filter((rowId) => lacksSystemFields(workbook, sheetId, rowId));
+  // The whole sheet (at load): only the two system cells of each row are read.
+  const systemColumns = [SystemField.caseNumber, SystemField.submittedAt].flatMap(
+    (field) => workbook.systemColumn(sheetId, field)?.id ?? [],
+  );
+  return workbook.listRowIdsWithEmptyCells(sheetId, systemColumns);
 }
 
 /**

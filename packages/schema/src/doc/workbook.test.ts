@@ -18,6 +18,21 @@ function twoReplicas(): [Workbook, Workbook] {
   return [openWorkbook(a), openWorkbook(b)];
 }
 
+describe("listRowIdsWithEmptyCells", () => {
+  it("lists rows, trashed ones too, with an empty cell in any of the given columns", () => {
+    const workbook = createFromTemplate(new Y.Doc(), "shanghai-medical");
+    const [full, partial, trashed] = workbook.insertRows(requests, [
+      { description: "有", street: "有" },
+      { description: "有" },
+      { street: "有" },
+    ]);
+    workbook.deleteRow(requests, trashed as RowId);
+    const empty = workbook.listRowIdsWithEmptyCells(requests, ["description", "street"]);
+    expect(new Set(empty)).toEqual(new Set([partial, trashed]));
+    expect(empty).not.toContain(full);
+  });
+});
+
 describe("workbook mutations", () => {
   it("creates the Shanghai template with its four tabs and private columns", () => {
     const workbook = createFromTemplate(new Y.Doc(), "shanghai-medical", { sampleData: true });

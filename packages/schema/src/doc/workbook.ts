@@ -1,6 +1,6 @@
 import * as Y from "yjs";
 import type { CellValue, ColumnDef, ColumnInput, SystemField } from "../columns/column.ts";
-import { parseCell } from "../columns/index.ts";
+import { parseCell, readCell } from "../columns/index.ts";
 import { SchemaError, SchemaErrorCode } from "../errors.ts";
 import { type ColumnId, type RowId, type SheetId, createColumnId, createRowId, createSheetId, isId } from "../ids.ts";
 import { PublicMode, type Sheet, type SheetInfo, type SheetInput, SheetKind, type SheetPatch } from "../sheets/sheet.ts";
@@ -134,6 +134,21 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
       if (includeDeleted || row.deletedAt === null) list.push(row);
     });
     return list.sort(compareOrdered);
+  }
+
+  /**
+   * Ids of the rows (trash included) with an empty cell in any of `columnIds`, reading only those
+   * cells: a server checking a whole sheet for missing system values at load need not parse every
+   * row.
+   */
+  function listRowIdsWithEmptyCells(sheetId: SheetId, columnIds: readonly string[]): RowId[] {
+    const columns = listColumnsWithOrder(sheetId).filter((column) => columnIds.includes(column.id));
+    const found: RowId[] = [];
+    childMap(ySheet(sheetId), SheetKey.rows)?.forEach((value, id) => {
+      const map = asYMap(value);
+      if (map && columns.some((column) => (readCell(column, map.get(column.id)) ?? "") === "")) found.push(id as RowId);
+    });
+    return found;
   }
 
   function findRow(sheetId: SheetId, rowId: RowId): Row | undefined {
@@ -274,6 +289,7 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
     readSheet,
     findSheet: (sheetId: string): Sheet | undefined => (asYMap(sheets.get(sheetId)) ? readSheet(sheetId as SheetId) : undefined),
     listRows,
+    listRowIdsWithEmptyCells,
     findRow,
     column,
 

@@ -16,6 +16,9 @@ import { type LifecycleStore, PurgeScope } from "../storage/lifecycle-store.ts";
 import type { PurgeService } from "./purge.ts";
 import { isPublicDocumentName } from "../collab/document-names.ts";
 
+
+/** How long after a workbook loads its whole sheet is checked against the retention policy. */
+const LOAD_CHECK_DELAY_MS = 2_000;
 /** Configuration of the retention extension. */
 export interface RetentionConfiguration {
   readonly store: LifecycleStore;
@@ -98,8 +101,10 @@ export class Retention implements Extension {
         if (touched.length > 0) this.enqueue(documentName, touched);
       }
     });
-    // Not awaited: the work opens a direct connection to this document, still loading.
-    this.enqueue(documentName, "all");
+    // Not awaited: the work opens a direct connection to this document, still loading. Deferred:
+    // retention counts in days, and reading every row must not hold up the syncs of the people
+    // who just opened the workbook.
+    setTimeout(() => this.enqueue(documentName, "all"), LOAD_CHECK_DELAY_MS).unref();
   }
 
   /** Checks every workbook whose next due time has come (and is run periodically). */

@@ -16,7 +16,6 @@ import { type LifecycleStore, PurgeScope } from "../storage/lifecycle-store.ts";
 import type { PurgeService } from "./purge.ts";
 import { isPublicDocumentName } from "../collab/document-names.ts";
 
-
 /** How long after a workbook loads its whole sheet is checked against the retention policy. */
 const LOAD_CHECK_DELAY_MS = 2_000;
 /** Configuration of the retention extension. */

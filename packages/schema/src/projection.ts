@@ -58,7 +58,7 @@ export function publicProjection(workbook: Workbook): PublicWorkbook {
  * so the public part of each is made once per change: recomputing a big sheet's view after an
  * edit then builds, hashes and applies only the rows that changed.
  */
-const publicRows = new WeakMap<Row, { readonly columnsKey: string; readonly row: PublicRow; json?: string }>();
+const publicRows = new WeakMap<Row, { readonly columnsKey: string; readonly row: PublicRow }>();
 
 function publicRow(row: Row, columns: readonly SheetColumn[], columnsKey: string): PublicRow {
   const known = publicRows.get(row);
@@ -147,31 +147,29 @@ function appliedRowsOf(target: Y.Doc): Map<string, PublicRow> {
 }
 
 function writeProjection(projection: PublicWorkbook, target: Y.Doc, applied: Map<string, PublicRow>): void {
-  {
-    put(metaMap(target), "title", projection.title);
-    const sheets = sheetsMap(target) as Y.Map<unknown>;
-    removeOthers(sheets, new Set(projection.sheets.map((s) => s.id)));
-    for (const sheet of projection.sheets) {
-      const ySheet = ensureChild(sheets, sheet.id);
-      put(ySheet, SheetKey.name, sheet.name);
-      put(ySheet, SheetKey.kind, sheet.kind);
-      put(ySheet, SheetKey.order, sheet.order);
-      put(ySheet, SheetKey.body, sheet.body);
-      put(ySheet, SheetKey.publicMode, PublicMode.all);
-      const columns = ensureChild(ySheet, SheetKey.columns);
-      removeOthers(columns, new Set(sheet.columns.map((c) => c.id)));
-      for (const column of sheet.columns) writeColumn(ensureChild(columns, column.id), column);
-      const rows = ensureChild(ySheet, SheetKey.rows);
-      removeOthers(rows, new Set(sheet.rows.map((r) => r.id)));
-      for (const row of sheet.rows) {
-        const key = `${sheet.id}/${row.id}`;
-        if (applied.get(key) === row && rows.has(row.id)) continue;
-        applied.set(key, row);
-        const yRow = asYMap(rows.get(row.id)) ?? (rows.set(row.id, createYMap({})) as Y.Map<unknown>);
-        put(yRow, RowKey.order, row.order);
-        removeOthers(yRow, new Set([RowKey.order, ...Object.keys(row.cells)]));
-        for (const [columnId, value] of Object.entries(row.cells)) put(yRow, columnId, value);
-      }
+  put(metaMap(target), "title", projection.title);
+  const sheets = sheetsMap(target) as Y.Map<unknown>;
+  removeOthers(sheets, new Set(projection.sheets.map((s) => s.id)));
+  for (const sheet of projection.sheets) {
+    const ySheet = ensureChild(sheets, sheet.id);
+    put(ySheet, SheetKey.name, sheet.name);
+    put(ySheet, SheetKey.kind, sheet.kind);
+    put(ySheet, SheetKey.order, sheet.order);
+    put(ySheet, SheetKey.body, sheet.body);
+    put(ySheet, SheetKey.publicMode, PublicMode.all);
+    const columns = ensureChild(ySheet, SheetKey.columns);
+    removeOthers(columns, new Set(sheet.columns.map((c) => c.id)));
+    for (const column of sheet.columns) writeColumn(ensureChild(columns, column.id), column);
+    const rows = ensureChild(ySheet, SheetKey.rows);
+    removeOthers(rows, new Set(sheet.rows.map((r) => r.id)));
+    for (const row of sheet.rows) {
+      const key = `${sheet.id}/${row.id}`;
+      if (applied.get(key) === row && rows.has(row.id)) continue;
+      applied.set(key, row);
+      const yRow = asYMap(rows.get(row.id)) ?? (rows.set(row.id, createYMap({})) as Y.Map<unknown>);
+      put(yRow, RowKey.order, row.order);
+      removeOthers(yRow, new Set([RowKey.order, ...Object.keys(row.cells)]));
+      for (const [columnId, value] of Object.entries(row.cells)) put(yRow, columnId, value);
     }
   }
 }

@@ -10,9 +10,9 @@ import { readOrderKey } from "./read.ts";
  * the last row moves up or is purged, the mark stays above it, and a new row still goes after
  * every existing one.
  */
-const marks = new WeakMap<Y.Map<Y.Map<unknown>>, Ordered>();
-
 type RowsMap = Y.Map<Y.Map<unknown>>;
+
+const marks = new WeakMap<RowsMap, Ordered>();
 
 function scan(rows: RowsMap): Ordered | undefined {
   let last: Ordered | undefined;

@@ -18,12 +18,14 @@ const SERVER = "server";
 /**
  * Keeps each Yjs client id to one connection. An id is owned by the live connection that first
  * used it, in presence (awareness) or in an update's new structs; the server's own document id is
- * the server's. A sync step 2 claims nothing: it is a reconnecting peer's whole state, which may
- * relay other people's edits the server lost in a crash after sending them out, and relaying an
- * edit must not lock its author out. It is still refused if it writes under an id someone owns. Another connection's update whose new structs claim an owned id is refused
+ * the server's. Another connection's update whose new structs claim an owned id is refused
  * (`client-id-in-use`) before it is applied: structs at clocks the owner has not reached yet would
  * make the owner's next edits look like duplicates and vanish. Presence states for an owned id are
  * dropped, so nobody can move or erase someone else's cursor.
+ *
+ * A sync step 2 claims nothing: it is a reconnecting peer's whole state, which may relay other
+ * people's edits that the server sent out and then lost in a crash, and relaying an edit must not
+ * lock its author out. A step 2 is still refused if it writes under an id someone else owns.
  *
  * "Live" is checked, not assumed: a browser that lost its network reconnects before the server
  * notices the old socket died (that can take a minute) and resends its offline edits under its

@@ -34,7 +34,7 @@ interface DocState {
   unstored: boolean;
   /** Appends that failed so far; a compaction clears `unstored` only if none failed after it began. */
   failures: number;
-  /** Appends still under way (stores that answer asynchronously); they never reject. */
+  /** Appends still under way; they never reject. */
   pending: Set<Promise<void>>;
   /** The compaction under way, if any. */
   compaction: Promise<void> | undefined;
@@ -54,8 +54,8 @@ const LOAD_ORIGIN = Symbol("huzhu-load");
  * updates are applied by `storeBeforeAck` (the last `beforeSync` hook, see StoreBeforeAck), which
  * then awaits every append the document has under way; Hocuspocus applies the same bytes again
  * right after (a no-op, so nothing is appended twice) and only then acknowledges. So at each ack
- * the whole in-memory document is stored, with a synchronous store (SQLite) and an asynchronous
- * one (PostgreSQL) alike. If an append fails, the document's sockets are closed before the ack
+ * the whole in-memory document is stored, whether the store groups appends per event-loop turn
+ * (SQLite) or sends each over the network (PostgreSQL). If an append fails, the document's sockets are closed before the ack
  * can go out.
  *
  * What is appended is the update Yjs encodes from the applied transaction, never the client's
@@ -169,26 +169,16 @@ export class Persistence implements Extension {
     // Counted even when the append fails: the update is in memory now, and a client resending it
     // would not change the document again, so only a compaction can still store it.
     state.sinceCompaction += 1;
-    let appended: number | Promise<number>;
-    try {
-      appended = this.configuration.store.appendUpdate(document.name, update);
-    } catch (error) {
-      this.appendFailed(document, state, error);
-      return;
-    }
-    if (typeof appended === "number") {
-      state.lastSeq = Math.max(state.lastSeq, appended);
-    } else {
-      const write: Promise<void> = appended
-        .then(
-          (seq) => {
-            state.lastSeq = Math.max(state.lastSeq, seq);
-          },
-          (error: unknown) => this.appendFailed(document, state, error),
-        )
-        .finally(() => state.pending.delete(write));
-      state.pending.add(write);
-    }
+    const write: Promise<void> = this.configuration.store
+      .appendUpdate(document.name, update)
+      .then(
+        (seq) => {
+          state.lastSeq = Math.max(state.lastSeq, seq);
+        },
+        (error: unknown) => this.appendFailed(document, state, error),
+      )
+      .finally(() => state.pending.delete(write));
+    state.pending.add(write);
     if (state.sinceCompaction >= this.configuration.compactAfterUpdates) {
       // Not inside the update event: encoding the whole state there would stall this message.
       setImmediate(() => void this.compact(document).catch(() => {}));
@@ -268,10 +258,10 @@ export class Persistence implements Extension {
     if (state.compaction) await state.compaction;
     if (state.compaction) return state.compaction;
     if (document.isDestroyed || state.sinceCompaction === 0) return;
-    // Captured together, synchronously: the encoded state contains the log up to lastSeq (all of
-    // it with a synchronous store; with an asynchronous one, the store checks row by row through
-    // `contains`) and every update whose append failed. Appends still pending are not counted as
-    // compacted: their rows may land after the store has marked the ones it saw.
+    // Captured together, synchronously: the encoded state contains the log up to lastSeq (a store
+    // shared by several instances checks row by row through `contains`) and every update whose
+    // append failed. Appends still pending are not counted as compacted: their rows may land after
+    // the store has marked the ones it saw.
     const uptoSeq = state.lastSeq;
     const counted = state.sinceCompaction - state.pending.size;
     const failures = state.failures;

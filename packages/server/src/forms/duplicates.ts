@@ -1,13 +1,4 @@
-import {
-  type CellValue,
-  type Row,
-  type RowId,
-  type Workbook,
-  compareOrdered,
-  normalizePhone,
-  observeWorkbook,
-  openWorkbook,
-} from "@huzhu/schema";
+import { type CellValue, type Row, type RowId, type Workbook, compareOrdered, normalizePhone, observeWorkbook } from "@huzhu/schema";
 import type * as Y from "yjs";
 import { type FormSheet, isOpen } from "./form-sheet.ts";
 
@@ -94,12 +85,15 @@ class PhoneIndex {
 const indexes = new WeakMap<Y.Doc, Map<string, PhoneIndex>>();
 
 function phoneIndex(workbook: Workbook, form: FormSheet): PhoneIndex {
-  const perDoc = indexes.get(workbook.ydoc) ?? new Map<string, PhoneIndex>();
-  indexes.set(workbook.ydoc, perDoc);
+  let perDoc = indexes.get(workbook.ydoc);
+  if (!perDoc) {
+    perDoc = new Map();
+    indexes.set(workbook.ydoc, perDoc);
+  }
   const key = `${form.sheet.id}:${form.phoneFieldIds.join(",")}`;
   let index = perDoc.get(key);
   if (!index) {
-    index = new PhoneIndex(openWorkbook(workbook.ydoc), form);
+    index = new PhoneIndex(workbook, form);
     perDoc.set(key, index);
   }
   return index;

@@ -18,6 +18,7 @@ import { isPublicDocumentName } from "../collab/document-names.ts";
 
 /** How long after a workbook loads its whole sheet is checked against the retention policy. */
 const LOAD_CHECK_DELAY_MS = 2_000;
+
 /** Configuration of the retention extension. */
 export interface RetentionConfiguration {
   readonly store: LifecycleStore;

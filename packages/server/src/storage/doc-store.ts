@@ -1,7 +1,6 @@
 /**
  * What the server keeps on disk, behind one interface so the embedded SQLite store and the
- * PostgreSQL store are interchangeable. Methods are Promise-based; `appendUpdate` may also answer
- * synchronously (see there).
+ * PostgreSQL store are interchangeable. Methods are Promise-based.
  */
 
 /** The roles a capability link can carry. Issue 2 issues editor links only. */
@@ -71,16 +70,16 @@ export interface DocStore {
 
   /**
    * Appends one update (V1, as Yjs encoded it from a transaction) to the document's log and
-   * returns its sequence number, which only grows. Throws (or rejects) if the write failed; the
-   * caller must then not acknowledge.
+   * resolves to its sequence number, which only grows. Rejects if the write failed; the caller
+   * must then not acknowledge.
    *
-   * A store may answer synchronously, inside the document's `update` event, or with a Promise
-   * (SQLite groups the appends of one event-loop turn into one commit; PostgreSQL is over the
-   * network): the persistence extension applies each incoming update itself in `beforeSync` — the
-   * one hook Hocuspocus awaits between receiving an update and acknowledging it — and awaits every
-   * append the document has under way there, so the guarantee stays "on disk before ack" either way.
+   * Called inside the document's `update` event, so it must not block: SQLite groups the appends
+   * of one event-loop turn into one commit, PostgreSQL sends each over the network. The persistence
+   * extension applies each incoming update itself in `beforeSync` — the one hook Hocuspocus awaits
+   * between receiving an update and acknowledging it — and awaits every append the document has
+   * under way there, so the guarantee stays "on disk before ack".
    */
-  appendUpdate(docName: string, update: Uint8Array): number | Promise<number>;
+  appendUpdate(docName: string, update: Uint8Array): Promise<number>;
 
   /**
    * Replaces the document's snapshot with `state` and deletes the log entries it contains,

@@ -9,13 +9,15 @@ import { type CreatedWorkbook, type WorkbookUrls, workbookLinkUrl } from "./work
 /** Where the demo workbook's id and editor token are kept, so every start can print its link. */
 export const DEMO_FILE = "demo.json";
 
-/** The demo workbook and its links (admin and public ones for demos created since they exist). */
+/** The demo workbook and its links (admin, public and form ones for demos created since they exist). */
 export interface DemoWorkbook {
   readonly id: string;
   readonly editorUrl: string;
   readonly editorToken: string;
   readonly adminUrl: string | undefined;
   readonly publicPageUrl: string | undefined;
+  /** The request form people in need fill in on a phone. */
+  readonly formUrl: string | undefined;
 }
 
 interface DemoFile {
@@ -23,15 +25,22 @@ interface DemoFile {
   editorToken: string;
   adminToken?: string | undefined;
   publicToken?: string | undefined;
+  formToken?: string | undefined;
 }
 
 function readDemoFile(file: string): DemoFile | undefined {
   try {
     const parsed = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-    const { id, editorToken, adminToken, publicToken } = parsed;
+    const { id, editorToken, adminToken, publicToken, formToken } = parsed;
     if (!isWorkbookId(id) || typeof editorToken !== "string") return undefined;
     const optional = (value: unknown) => (typeof value === "string" ? value : undefined);
-    return { id, editorToken, adminToken: optional(adminToken), publicToken: optional(publicToken) };
+    return {
+      id,
+      editorToken,
+      adminToken: optional(adminToken),
+      publicToken: optional(publicToken),
+      formToken: optional(formToken),
+    };
   } catch {
     return undefined;
   }
@@ -45,6 +54,7 @@ function demoLinks(urls: WorkbookUrls, demo: DemoFile): DemoWorkbook {
     editorUrl: workbookLinkUrl(urls.publicUrl, demo.id, demo.editorToken),
     adminUrl: url(LinkRole.admin, demo.adminToken),
     publicPageUrl: url(LinkRole.public, demo.publicToken),
+    formUrl: url(LinkRole.form, demo.formToken),
   };
 }
 
@@ -67,6 +77,7 @@ export async function ensureDemoWorkbook(
     editorToken: created.links.editor.token,
     adminToken: created.links.admin.token,
     publicToken: created.links.public.token,
+    formToken: created.links.form.token,
   };
   // The file holds live link tokens: owner-only, like the admin token.
   writeFileSync(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     `    ${server.demo?.editorUrl ?? "-"}`,
     ...(server.demo?.adminUrl ? ["  管理链接 / Admin link (links, column privacy, public settings):", `    ${server.demo.adminUrl}`] : []),
     ...(server.demo?.publicPageUrl ? ["  公开页面 / Public page:", `    ${server.demo.publicPageUrl}`] : []),
+    ...(server.demo?.formUrl ? ["  求助表单 / Request form (for people in need, phone-size):", `    ${server.demo.formUrl}`] : []),
     `  管理令牌 / Admin token:     ${server.adminToken}`,
     config.adminToken
       ? "    （来自 HUZHU_ADMIN_TOKEN / from HUZHU_ADMIN_TOKEN）"

@@ -36,12 +36,16 @@ describe("server lifecycle", () => {
     const publicPath = new URL(demo?.publicPageUrl ?? "http://x/").pathname;
     expect(publicPath).toMatch(/^\/p\/[A-Za-z0-9_-]{43}$/);
     expect((await fetch(`${first.url}${publicPath}`)).status).toBe(200);
+    const formPath = new URL(demo?.formUrl ?? "http://x/").pathname;
+    expect(formPath).toMatch(/^\/f\/[A-Za-z0-9_-]{43}$/);
+    expect((await fetch(`${first.url}${formPath}`)).status).toBe(200);
     await first.close();
 
     const second = await startTestServer({ dataDir: first.dataDir, demo: true });
     expect(second.demo?.id).toBe(demo?.id);
     expect(second.demo?.editorToken).toBe(demo?.editorToken);
     expect(new URL(second.demo?.publicPageUrl ?? "http://x/").pathname).toBe(publicPath);
+    expect(new URL(second.demo?.formUrl ?? "http://x/").pathname).toBe(formPath);
     await second.close();
   });
 

@@ -63,16 +63,17 @@ describe("editing the volunteers' grid (Chromium)", () => {
     await page.keyboard.press("Delete");
     await clickCell(page, row, "patientName");
     await page.keyboard.press("Backspace");
-    expect([await text(row, "street"), await text(row, "patientName")]).toEqual(["", ""]);
+    // Cells re-render a few milliseconds after a key commits: poll rather than read once.
+    await expect.poll(async () => [await text(row, "street"), await text(row, "patientName")]).toEqual(["", ""]);
 
     await page.keyboard.press("Control+z");
-    expect(await text(row, "patientName")).not.toBe("");
+    await expect.poll(() => text(row, "patientName")).not.toBe("");
     await page.keyboard.press("Control+z");
-    expect(await text(row, "street")).not.toBe("");
+    await expect.poll(() => text(row, "street")).not.toBe("");
     await page.keyboard.press("Control+Shift+z");
-    expect(await text(row, "street")).toBe("");
+    await expect.poll(() => text(row, "street")).toBe("");
     await page.keyboard.press("Control+y");
-    expect(await text(row, "patientName")).toBe("");
+    await expect.poll(() => text(row, "patientName")).toBe("");
   });
 
   it("edits selects, long text, date-times and chat-group links in their own editors", async () => {
@@ -96,7 +97,7 @@ describe("editing the volunteers' grid (Chromium)", () => {
     await shot(page, "grid-editor-longtext.png", { screen: true });
     await page.keyboard.press("Enter");
     await page.locator(".hz-longtext-editor").waitFor({ state: "detached" });
-    expect(await text(row, "description")).toBe("第一行 ⏎ 第二行");
+    await expect.poll(() => text(row, "description")).toBe("第一行 ⏎ 第二行");
 
     // Arrow keys walk to a column off screen; the grid scrolls with the cursor.
     const focusedColumn = () => page.evaluate(() => document.querySelector(".ag-cell-focus")?.getAttribute("col-id"));

@@ -58,7 +58,12 @@ function cell(model: CellModel, qr: QrSource): Child {
       return el("a", { href: `tel:${model.number}` }, model.number);
     case "chatGroup": {
       const svg = model.expired ? undefined : qr.svg(model.url);
-      const link = /^https?:\/\//i.test(model.url) ? el("a", { href: model.url, ...EXTERNAL }, "进群链接") : "进群链接";
+      // An expired group is offered neither as QR code nor as link (render-page.ts says why).
+      const link = model.expired
+        ? "群聊"
+        : /^https?:\/\//i.test(model.url)
+          ? el("a", { href: model.url, ...EXTERNAL }, "进群链接")
+          : "进群链接";
       const expiry = model.expired ? el("span", { class: "expired" }, `已过期 ${model.expiry}`) : `有效期至 ${model.expiry}`;
       const box = el("span", { class: "qr" }, svg ? svgNode(svg) : null, el("span", {}, link, el("br", {}), expiry));
       if (!model.expired && !svg) box.dataset["qrPending"] = model.url;

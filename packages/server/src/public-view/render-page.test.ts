@@ -35,6 +35,7 @@ describe("server-rendered public page", () => {
     const expired = await renderPublicPage(view(), { basePath: "/p/tok", sheetId: "channels", updatedAt: new Date() });
     expect(expired).toContain("已过期");
     expect(expired).not.toContain("<svg");
+    expect(expired).not.toContain("进群链接");
     const row = view();
     const fresh = {
       ...row,

@@ -43,8 +43,11 @@ async function cellHtml(column: SheetColumn, value: CellValue, now: Date): Promi
     const link = value as ChatGroupLink;
     const expired = isChatGroupExpired(link, now);
     const expiry = link.expiresAt ? formatInstantCst(link.expiresAt) : "长期有效";
-    const svg = expired ? "" : await qrSvg(link.url);
-    return html`<span class="qr">${trusted(svg)}<span><a href="${link.url}" rel="noopener noreferrer nofollow" target="_blank">进群链接</a><br>${expired ? html`<span class="expired">已过期 ${expiry}</span>` : `有效期至 ${expiry}`}</span></span>`;
+    // An expired group is where scammers wait (open QR groups were taken over): neither its QR
+    // code nor its link is offered, only the fact that it expired.
+    if (expired) return html`<span class="qr"><span>群聊<br><span class="expired">已过期 ${expiry}</span></span></span>`;
+    const svg = await qrSvg(link.url);
+    return html`<span class="qr">${trusted(svg)}<span><a href="${link.url}" rel="noopener noreferrer nofollow" target="_blank">进群链接</a><br>有效期至 ${expiry}</span></span>`;
   }
   if (column.type === ColumnType.url && typeof value === "string" && value) {
     return html`<a href="${value}" rel="noopener noreferrer nofollow" target="_blank">${value}</a>`;

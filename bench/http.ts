@@ -19,14 +19,16 @@ export interface HttpOptions {
   readonly durationMs: number;
   /** Rows of the requests sheet (the size of the public snapshot). */
   readonly rows: number;
+  readonly loads: readonly HttpLoad[];
 }
 
-export const httpDefaults: Omit<HttpOptions, "targets"> = { concurrency: 32, durationMs: 10_000, rows: 5_000 };
+export const HTTP_LOADS = ["form", "snapshot", "snapshot-etag"] as const;
+export type HttpLoad = (typeof HTTP_LOADS)[number];
+
+export const httpDefaults: Omit<HttpOptions, "targets"> = { concurrency: 32, durationMs: 10_000, rows: 5_000, loads: HTTP_LOADS };
 
 /** Hard cap of requests per run, whatever the duration. */
 const MAX_REQUESTS = 200_000;
-
-export type HttpLoad = "form" | "snapshot" | "snapshot-etag";
 
 export interface HttpResult {
   readonly ok: number;
@@ -158,7 +160,7 @@ function snapshot(url: string, etag: string | null): Request {
 /** Runs the form and snapshot loads on each target, Huzhu first (its snapshot is the anchor's body). */
 export async function runHttp(options: HttpOptions, log: (line: string) => void): Promise<HttpRow[]> {
   const rows: HttpRow[] = [];
-  const loads: HttpLoad[] = ["form", "snapshot", "snapshot-etag"];
+  const loads = options.loads;
   let snapshotBody: string | null = null;
   for (const target of [...options.targets].sort((a) => (a === "huzhu" ? -1 : 1))) {
     log(`HTTP loads on ${target}: ${options.concurrency} in flight, ${options.durationMs / 1000} s each`);

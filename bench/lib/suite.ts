@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { editorsDefaults, editorsTable, runEditors } from "../editors.ts";
-import { type HttpRow, httpDefaults, httpTable, runHttp } from "../http.ts";
+import { HTTP_LOADS, type HttpLoad, type HttpRow, httpDefaults, httpTable, runHttp } from "../http.ts";
 import { type SizeRow, runSize, sizeDefaults, sizeTable } from "../size.ts";
 import { runViewers, viewersDefaults, viewersTable } from "../viewers.ts";
 import type { ComparisonRow } from "./load.ts";
@@ -23,6 +23,7 @@ const USAGE = `Usage: node bench/run.ts [editors] [viewers] [size] [http] [optio
   --size-rows 30000            rows of the size benchmark's sheet
   --generators 2               load-generator processes
   --http-concurrency 32        HTTP requests in flight (http benchmark: form, public snapshot)
+  --http-loads form,snapshot   which HTTP loads to run (default form,snapshot,snapshot-etag)
   --save                       write bench/results/latest.{json,md} even for a partial run`;
 
 /** Everything one `pnpm bench` produced. */
@@ -70,6 +71,13 @@ function list(value: string | undefined, fallback: readonly number[]): number[] 
         .map((v) => Number(v.trim()))
         .filter((n) => Number.isFinite(n) && n > 0)
     : [...fallback];
+}
+
+function httpLoads(value: string): HttpLoad[] {
+  const names = value.split(",").map((v) => v.trim());
+  const unknown = names.filter((name) => !(HTTP_LOADS as readonly string[]).includes(name));
+  if (unknown.length) throw new Error(`unknown HTTP load ${unknown.join(", ")}; known: ${HTTP_LOADS.join(", ")}`);
+  return names as HttpLoad[];
 }
 
 function versions(): Record<string, string> {
@@ -152,6 +160,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       "size-rows": { type: "string" },
       generators: { type: "string" },
       "http-concurrency": { type: "string" },
+      "http-loads": { type: "string" },
       save: { type: "boolean" },
       help: { type: "boolean" },
     },
@@ -211,6 +220,7 @@ export async function main(argv: readonly string[]): Promise<void> {
           ...(values.duration ? { durationMs: Number(values.duration) * 1000 } : {}),
           ...(values.rows ? { rows: Number(values.rows) } : {}),
           ...(values["http-concurrency"] ? { concurrency: Number(values["http-concurrency"]) } : {}),
+          ...(values["http-loads"] ? { loads: httpLoads(values["http-loads"]) } : {}),
         },
         log,
       )

@@ -1,6 +1,5 @@
 import type { Connection, Extension, beforeSyncPayload } from "@hocuspocus/server";
 import type { Logger } from "pino";
-import * as Y from "yjs";
 import { CollabCloseCode, CollabRefusal } from "../collab/context.ts";
 import { missingDependency } from "../collab/update-dependencies.ts";
 

@@ -30,9 +30,9 @@ export interface FormSetup {
  * another kind, in tests) on a SQLite database of its own in dataDir, closed with the form.
  */
 function defaultFormStore(setup: FormSetup): { formStore: FormStore; own?: SqliteDocStore } {
-  if (setup.store instanceof SqliteDocStore) return { formStore: new SqliteFormStore(setup.store.database) };
+  if (setup.store instanceof SqliteDocStore) return { formStore: new SqliteFormStore(setup.store) };
   const own = new SqliteDocStore(setup.dataDir);
-  return { formStore: new SqliteFormStore(own.database), own };
+  return { formStore: new SqliteFormStore(own), own };
 }
 
 /** The request form, ready to serve: its routes, and what to close on shutdown. */

@@ -1,18 +1,10 @@
-import type { Extension, Hocuspocus, afterLoadDocumentPayload, onDestroyPayload } from "@hocuspocus/server";
-import {
-  type RetentionPolicy,
-  type Row,
-  type RowId,
-  type SheetId,
-  isDueForPurge,
-  isRowClosed,
-  observeWorkbook,
-  openWorkbook,
-} from "@huzhu/schema";
+import type { Extension, Hocuspocus, afterLoadDocumentPayload, afterUnloadDocumentPayload, onDestroyPayload } from "@hocuspocus/server";
+import { type Row, type RowId, type SheetId, isDueForPurge, isRowClosed, observeWorkbook, openWorkbook } from "@huzhu/schema";
 import type { Logger } from "pino";
 import { systemWrite } from "../history/attribution.ts";
 import { withDocument } from "../history/documents.ts";
 import { type LifecycleStore, PurgeScope } from "../storage/lifecycle-store.ts";
+import { DueTimes } from "./due-times.ts";
 import type { PurgeService } from "./purge.ts";
 import { isPublicDocumentName } from "../collab/document-names.ts";
 
@@ -30,17 +22,8 @@ export interface RetentionConfiguration {
   readonly checkEveryMs?: number;
 }
 
-const DAY_MS = 86_400_000;
-
 /** What the server writes as itself for retention. */
 const RETENTION_WRITE = systemWrite("retention");
-
-/** When a closed row becomes due, or undefined when it is not waiting for a purge. */
-function dueAt(policy: RetentionPolicy, row: Row): number | undefined {
-  if (row.closedAt === null || !isRowClosed(policy, row)) return undefined;
-  if (row.purgedAt !== null && Date.parse(row.purgedAt) >= Date.parse(row.closedAt)) return undefined;
-  return Date.parse(row.closedAt) + policy.days * DAY_MS;
-}
 
 /**
  * Carries out each workbook's retention policy (`meta.retention`, e.g. private cells of requests
@@ -62,6 +45,8 @@ export class Retention implements Extension {
   /** Rows waiting to be checked, per workbook ("all" after a load or a policy change). */
   private readonly queued = new Map<string, Set<RowId> | "all">();
   private readonly running = new Map<string, Promise<void>>();
+  /** Rows waiting for a purge, per loaded workbook. */
+  private readonly dueTimes = new Map<string, DueTimes>();
   private sweeping: Promise<void> | undefined;
   private stopped = false;
 
@@ -134,6 +119,11 @@ export class Retention implements Extension {
     await this.configuration.purge.idle();
   }
 
+  async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
+    // Another instance may change the workbook while this one does not hold it.
+    this.dueTimes.delete(documentName);
+  }
+
   async onDestroy(_payload: onDestroyPayload): Promise<void> {
     await this.stop();
   }
@@ -164,14 +154,18 @@ export class Retention implements Extension {
     const due = await withDocument(instance, workbookId, RETENTION_WRITE, async (connection, document) => {
       const workbook = openWorkbook(document);
       const policy = workbook.readMeta().retention;
-      if (!policy || !workbook.findSheet(policy.sheetId)) return [];
+      if (!policy || !workbook.findSheet(policy.sheetId)) {
+        this.dueTimes.delete(workbookId);
+        return [];
+      }
       const sheetId = policy.sheetId as SheetId;
-      const rows =
-        rowIds === "all"
-          ? workbook.listRows(sheetId, { includeDeleted: true })
-          : [...rowIds].flatMap((rowId) => workbook.findRow(sheetId, rowId) ?? []);
+      const known = rowIds === "all" ? undefined : this.dueTimes.get(workbookId);
+      // Without due times from an earlier full check (after a load), the whole sheet is read.
+      const ids = known && rowIds !== "all" ? [...rowIds] : undefined;
+      const read = () =>
+        ids ? ids.flatMap((rowId) => workbook.findRow(sheetId, rowId) ?? []) : workbook.listRows(sheetId, { includeDeleted: true });
       const now = this.now();
-      const stamps = rows.flatMap((row): { rowId: RowId; at: Date | null }[] => {
+      const stamps = read().flatMap((row): { rowId: RowId; at: Date | null }[] => {
         const closed = isRowClosed(policy, row);
         if (closed && row.closedAt === null) return [{ rowId: row.id, at: now }];
         if (!closed && row.closedAt !== null) return [{ rowId: row.id, at: null }];
@@ -183,22 +177,37 @@ export class Retention implements Extension {
           for (const { rowId, at } of stamps) writer.stampClosed(sheetId, rowId, at);
         });
       }
-      const all = workbook.listRows(sheetId, { includeDeleted: true });
-      const next = Math.min(...all.map((row) => dueAt(policy, row) ?? Number.POSITIVE_INFINITY));
-      await this.configuration.store.setNextRetentionCheck(workbookId, Number.isFinite(next) ? new Date(next).toISOString() : null);
+      const dueTimes = known ?? new DueTimes();
+      const rows = read();
+      dueTimes.update(
+        policy,
+        rows,
+        ids?.filter((rowId) => !rows.some((row) => row.id === rowId)),
+      );
+      this.dueTimes.set(workbookId, dueTimes);
+      const next = rowIds === "all" ? { at: dueTimes.next() } : dueTimes.unstoredNext();
+      if (next) {
+        await this.configuration.store.setNextRetentionCheck(workbookId, next.at === null ? null : new Date(next.at).toISOString());
+        dueTimes.markStored(next.at);
+      }
       // A row purged before (e.g. with a clock set back since) is only purged again if it holds private values.
       const privateIds = workbook
         .readSheet(sheetId)
         .columns.filter((column) => column.private && column.system === null)
         .map((column) => column.id);
       const holdsPrivate = (row: Row) => privateIds.some((id) => row.cells[id] !== null && row.cells[id] !== "");
-      return all
+      return dueTimes
+        .dueBy(now)
+        .flatMap((rowId) => workbook.findRow(sheetId, rowId) ?? [])
         .filter((row) => isDueForPurge(policy, row, now) && (row.purgedAt === null || holdsPrivate(row)))
         .map((row) => ({ sheetId, rowId: row.id, scope: PurgeScope.privateCells }));
     });
     if (due.length === 0) return;
     await this.configuration.purge.purge(workbookId, due, RETENTION_WRITE);
     // Purged rows are no longer due; the next check time follows from what is left.
-    this.enqueue(workbookId, []);
+    this.enqueue(
+      workbookId,
+      due.map((target) => target.rowId),
+    );
   }
 }

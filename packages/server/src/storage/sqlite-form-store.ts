@@ -1,4 +1,5 @@
-import type { DatabaseSync } from "node:sqlite";
+import type { SqliteGroupCommit } from "./sqlite-group-commit.ts";
+import type { SqliteDocStore } from "./sqlite-store.ts";
 import type { FormStore, FormSubmissionRecord, NewFormSubmission } from "./form-store.ts";
 
 /** A `form_submissions` row as both SQL stores read it. */
@@ -35,13 +36,17 @@ export function toRecord(row: SubmissionRow): FormSubmissionRecord {
 
 /**
  * FormStore on the server's SQLite database, through the doc store's connection
- * (`SqliteDocStore.database`), whose migrations create its table. The doc store owns the
- * connection: closing this store closes nothing.
+ * (`SqliteDocStore.database`), whose migrations create its table. Its writes join the doc
+ * store's group commit, so the submissions of one turn share a commit with the rows' appends.
+ * The doc store owns the connection: closing this store closes nothing.
  */
 export class SqliteFormStore implements FormStore {
   private readonly statements;
+  private readonly writes: SqliteGroupCommit;
 
-  constructor(db: DatabaseSync) {
+  constructor(docs: Pick<SqliteDocStore, "database" | "writes">) {
+    const db = docs.database;
+    this.writes = docs.writes;
     this.statements = {
       insert: db.prepare(
         `INSERT INTO form_submissions
@@ -55,7 +60,11 @@ export class SqliteFormStore implements FormStore {
     };
   }
 
-  async claimSubmission(submission: NewFormSubmission): Promise<{ claimed: boolean; record: FormSubmissionRecord }> {
+  claimSubmission(submission: NewFormSubmission): Promise<{ claimed: boolean; record: FormSubmissionRecord }> {
+    return this.writes.write(() => this.claim(submission));
+  }
+
+  private claim(submission: NewFormSubmission): { claimed: boolean; record: FormSubmissionRecord } {
     const s = submission;
     const { changes } = this.statements.insert.run(
       s.submissionId,
@@ -83,11 +92,11 @@ export class SqliteFormStore implements FormStore {
   }
 
   async completeSubmission(submissionId: string, caseNumber: string, at: Date): Promise<void> {
-    this.statements.complete.run(caseNumber, at.toISOString(), submissionId);
+    await this.writes.write(() => this.statements.complete.run(caseNumber, at.toISOString(), submissionId));
   }
 
   async markWithdrawn(submissionId: string, at: Date): Promise<void> {
-    this.statements.withdraw.run(at.toISOString(), submissionId);
+    await this.writes.write(() => this.statements.withdraw.run(at.toISOString(), submissionId));
   }
 
   async close(): Promise<void> {}

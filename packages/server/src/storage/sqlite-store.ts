@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import type { DocStore, LinkRecord, LinkRole, NewWorkbook, StoredDocument, WorkbookRecord } from "./doc-store.ts";
 import { checksumOf } from "./integrity.ts";
+import { SqliteGroupCommit } from "./sqlite-group-commit.ts";
 import { migrate } from "./sqlite-schema.ts";
 
 /** The database file's name inside DATA_DIR. */
@@ -56,24 +57,17 @@ function linkParams(link: LinkRecord): SQLInputValue[] {
   return [link.id, link.workbookId, link.role, link.tokenHash, link.label, link.color, link.expiresAt, link.revokedAt, link.createdAt];
 }
 
-/** An append waiting for its turn's transaction. */
-interface QueuedAppend {
-  readonly docName: string;
-  readonly update: Uint8Array;
-  readonly resolve: (seq: number) => void;
-  readonly reject: (error: unknown) => void;
-}
-
 /**
  * DocStore on the SQLite built into Node (`node:sqlite`). WAL journal with `synchronous = FULL`:
  * every committed append is fsynced, so an acknowledged update survives a crash or power loss,
- * not only a killed process. Appends are grouped per event-loop turn (see appendUpdate); the other
- * calls are synchronous underneath, and their Promises just satisfy the interface.
+ * not only a killed process. Appends and case numbers are grouped per event-loop turn
+ * (SqliteGroupCommit); the other calls are synchronous underneath, and their Promises just
+ * satisfy the interface.
  */
 export class SqliteDocStore implements DocStore {
   private readonly db: DatabaseSync;
   private readonly statements;
-  private queuedAppends: QueuedAppend[] = [];
+  private readonly groupCommit: SqliteGroupCommit;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -84,6 +78,7 @@ export class SqliteDocStore implements DocStore {
     this.db = new DatabaseSync(file);
     this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
     migrate(this.db);
+    this.groupCommit = new SqliteGroupCommit(this.db);
     const db = this.db;
     this.statements = {
       snapshot: db.prepare(
@@ -140,6 +135,11 @@ export class SqliteDocStore implements DocStore {
     return this.db;
   }
 
+  /** The database's group commit, for those stores' writes on a request's path. */
+  get writes(): SqliteGroupCommit {
+    return this.groupCommit;
+  }
+
   async loadDocument(docName: string): Promise<StoredDocument | undefined> {
     // One read transaction, so a compaction by another process can't slip between the two reads.
     return this.transaction(() => {
@@ -162,33 +162,11 @@ export class SqliteDocStore implements DocStore {
     }, "DEFERRED");
   }
 
-  /**
-   * Group commit: appends made in one event-loop turn (every message read from the sockets in one
-   * poll) are written in one transaction, so they share one fsync. Each caller's promise settles
-   * once that transaction is on disk; if it fails, every append in it fails.
-   */
+  /** Appends made in one event-loop turn share one transaction and one fsync (SqliteGroupCommit). */
   appendUpdate(docName: string, update: Uint8Array): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.queuedAppends.push({ docName, update, resolve, reject });
-      if (this.queuedAppends.length === 1) setImmediate(() => this.writeQueuedAppends());
-    });
-  }
-
-  private writeQueuedAppends(): void {
-    const batch = this.queuedAppends;
-    this.queuedAppends = [];
-    if (batch.length === 0) return;
-    let seqs: number[];
-    try {
-      const at = new Date().toISOString();
-      seqs = this.transaction(() =>
-        batch.map(({ docName, update }) => Number(this.statements.append.run(docName, update, checksumOf(update), at).lastInsertRowid)),
-      );
-    } catch (error) {
-      for (const append of batch) append.reject(error);
-      return;
-    }
-    for (const [i, append] of batch.entries()) append.resolve(seqs[i] as number);
+    return this.groupCommit.write(() =>
+      Number(this.statements.append.run(docName, update, checksumOf(update), new Date().toISOString()).lastInsertRowid),
+    );
   }
 
   /**
@@ -235,13 +213,12 @@ export class SqliteDocStore implements DocStore {
     return row && toLink(row);
   }
 
-  async allocateCaseNumber(workbookId: string, rowId: string): Promise<number> {
-    return this.transaction(() => this.caseNumberOf(workbookId, rowId));
+  allocateCaseNumber(workbookId: string, rowId: string): Promise<number> {
+    return this.groupCommit.write(() => this.caseNumberOf(workbookId, rowId));
   }
 
-  /** One transaction, so one commit (and one fsync) for the whole batch. */
-  async allocateCaseNumbers(workbookId: string, rowIds: readonly string[]): Promise<number[]> {
-    return this.transaction(() => rowIds.map((rowId) => this.caseNumberOf(workbookId, rowId)));
+  allocateCaseNumbers(workbookId: string, rowIds: readonly string[]): Promise<number[]> {
+    return this.groupCommit.write(() => rowIds.map((rowId) => this.caseNumberOf(workbookId, rowId)));
   }
 
   private caseNumberOf(workbookId: string, rowId: string): number {
@@ -257,7 +234,7 @@ export class SqliteDocStore implements DocStore {
 
   async close(): Promise<void> {
     if (!this.db.isOpen) return;
-    this.writeQueuedAppends();
+    this.groupCommit.flush();
     this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     this.db.close();
   }

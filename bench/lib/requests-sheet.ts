@@ -9,6 +9,7 @@ import {
   openWorkbook,
   templates,
 } from "@huzhu/schema";
+import { seededRandom } from "@huzhu/schema/testing/random";
 
 /** The sheet every benchmark loads: the Shanghai medical template's requests sheet. */
 export const REQUESTS_SHEET = "requests" as SheetId;
@@ -40,18 +41,6 @@ export interface RequestsSheet {
   /** The state vector of the finished document (light clients claim it when they sync). */
   readonly stateVector: Uint8Array;
   readonly buildMs: number;
-}
-
-/** A fixed PRNG so every run builds the same rows (mulberry32). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sampleRequests = templates[TemplateId.shanghaiMedical].sample["requests"] ?? [];

@@ -71,8 +71,10 @@ export {
   applyProjection,
   isRowPublic,
   publicProjection,
+  publicRowText,
   publicViewJson,
 } from "./projection.ts";
+export { type PublicViewTracker, trackPublicView } from "./public-view-tracker.ts";
 export {
   type FormField,
   type FormFieldError,

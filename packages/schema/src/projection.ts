@@ -31,6 +31,17 @@ export function isRowPublic(rule: PublicRule, columns: readonly SheetColumn[], r
   });
 }
 
+/** Whether a row of `sheet` is in its public view: not in the trash, and passing the sheet's rule. */
+export function isRowShown(sheet: Sheet, row: Row): boolean {
+  if (row.deletedAt !== null || sheet.publicMode === PublicMode.none) return false;
+  return sheet.publicMode === PublicMode.all || isRowPublic(sheet.publicRule, sheet.columns, row);
+}
+
+/** What a row's public part depends on besides the row: the ids of the public columns. */
+export function columnsKeyOf(columns: readonly SheetColumn[]): string {
+  return columns.map((c) => c.id).join("\n");
+}
+
 /**
  * What a public viewer may see of a workbook: sheets not public are absent, private columns are
  * absent, deleted rows and rows failing the sheet's rule are absent. Pure: same workbook state,
@@ -42,10 +53,10 @@ export function publicProjection(workbook: Workbook): PublicWorkbook {
     if (info.publicMode === PublicMode.none) continue;
     const sheet = workbook.readSheet(info.id);
     const columns = sheet.columns.filter((c) => !c.private);
-    const columnsKey = columns.map((c) => c.id).join("\n");
+    const columnsKey = columnsKeyOf(columns);
     const rows = workbook
       .listRows(info.id)
-      .filter((row) => info.publicMode === PublicMode.all || isRowPublic(info.publicRule, sheet.columns, row))
+      .filter((row) => isRowShown(sheet, row))
       .map((row) => publicRow(row, columns, columnsKey));
     const { publicRule: _rule, publicMode: _mode, ...rest } = sheet;
     sheets.push({ ...rest, columns, rows });
@@ -60,7 +71,8 @@ export function publicProjection(workbook: Workbook): PublicWorkbook {
  */
 const publicRows = new WeakMap<Row, { readonly columnsKey: string; readonly row: PublicRow }>();
 
-function publicRow(row: Row, columns: readonly SheetColumn[], columnsKey: string): PublicRow {
+/** The public part of `row`: the cells of `columns` (the sheet's public columns, keyed by columnsKeyOf). */
+export function publicRow(row: Row, columns: readonly SheetColumn[], columnsKey: string): PublicRow {
   const known = publicRows.get(row);
   if (known?.columnsKey === columnsKey) return known.row;
   const cells: Record<string, CellValue> = {};
@@ -73,13 +85,18 @@ function publicRow(row: Row, columns: readonly SheetColumn[], columnsKey: string
 
 const publicRowJson = new WeakMap<PublicRow, string>();
 
+/** `JSON.stringify(row)` for a row of a public view, made once per row change. */
+export function publicRowText(row: PublicRow): string {
+  return publicRowJson.get(row) ?? JSON.stringify(row);
+}
+
 /**
  * `JSON.stringify(view)`, built from each row's JSON made once per row change. Every instance
  * hashes this text, so it must stay byte-for-byte what JSON.stringify gives.
  */
 export function publicViewJson(view: PublicWorkbook): string {
   const sheets = view.sheets.map((sheet) => {
-    const rows = sheet.rows.map((row) => publicRowJson.get(row) ?? JSON.stringify(row));
+    const rows = sheet.rows.map(publicRowText);
     const empty = JSON.stringify({ ...sheet, rows: [] });
     // `rows` is the sheet's last key (publicProjection builds it so): its "[]" ends the text.
     return `${empty.slice(0, -3)}[${rows.join(",")}]}`;
@@ -128,16 +145,17 @@ export function applyProjection(projection: PublicWorkbook, target: Y.Doc, origi
 let applying = false;
 
 /**
- * The row objects last written to each target, per row id. A row whose projection is the very
- * same object as last time is already there and is skipped. Any transaction not made here (another
+ * The sheet and row objects last written to each target, by id. A sheet or row whose projection is
+ * the very same object as last time is already there and is skipped (trackPublicView keeps the
+ * objects of what did not change). Any transaction not made here (another
  * instance's copy arriving through Redis, say) may have changed the target, so it clears the record.
  */
-const appliedRows = new WeakMap<Y.Doc, Map<string, PublicRow>>();
+const appliedRows = new WeakMap<Y.Doc, Map<string, PublicRow | PublicSheet>>();
 
-function appliedRowsOf(target: Y.Doc): Map<string, PublicRow> {
+function appliedRowsOf(target: Y.Doc): Map<string, PublicRow | PublicSheet> {
   let applied = appliedRows.get(target);
   if (applied) return applied;
-  const created = new Map<string, PublicRow>();
+  const created = new Map<string, PublicRow | PublicSheet>();
   target.on("afterTransaction", () => {
     if (!applying) created.clear();
   });
@@ -146,11 +164,13 @@ function appliedRowsOf(target: Y.Doc): Map<string, PublicRow> {
   return applied;
 }
 
-function writeProjection(projection: PublicWorkbook, target: Y.Doc, applied: Map<string, PublicRow>): void {
+function writeProjection(projection: PublicWorkbook, target: Y.Doc, applied: Map<string, PublicRow | PublicSheet>): void {
   put(metaMap(target), "title", projection.title);
   const sheets = sheetsMap(target) as Y.Map<unknown>;
   removeOthers(sheets, new Set(projection.sheets.map((s) => s.id)));
   for (const sheet of projection.sheets) {
+    if (applied.get(sheet.id) === sheet && sheets.has(sheet.id)) continue;
+    applied.set(sheet.id, sheet);
     const ySheet = ensureChild(sheets, sheet.id);
     put(ySheet, SheetKey.name, sheet.name);
     put(ySheet, SheetKey.kind, sheet.kind);

@@ -1,3 +1,5 @@
+import { BroadcastWindow } from "./extensions/broadcast-window.ts";
+import { StateEncoder } from "./storage/state-encoder.ts";
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -157,7 +159,13 @@ export async function startServer(options: HuzhuServerOptions): Promise<HuzhuSer
     publicBatchMs: options.publicBatchMs,
   });
   const health = new StorageHealth();
-  const persistence = new Persistence({ store, logger, compactAfterUpdates: options.compactAfterUpdates, health });
+  const persistence = new Persistence({
+    store,
+    logger,
+    compactAfterUpdates: options.compactAfterUpdates,
+    health,
+    encoder: new StateEncoder(),
+  });
   const history = createHistory({
     store,
     logger,
@@ -168,11 +176,14 @@ export async function startServer(options: HuzhuServerOptions): Promise<HuzhuSer
     hocuspocus: () => hocuspocus,
     options: postgres && !options.history?.stores ? { ...options.history, stores: postgresHistoryStores(postgres) } : options.history,
   });
+  const broadcastWindow = new BroadcastWindow(options.broadcastWindowMs ?? DEFAULT_BROADCAST_WINDOW_MS);
   const hocuspocus = new Hocuspocus({
     name: "huzhu",
     quiet: true,
-    flushDelay: options.broadcastWindowMs ?? DEFAULT_BROADCAST_WINDOW_MS,
+    // Resized per document as connections come and go (extensions/broadcast-window.ts).
+    flushDelay: 0,
     extensions: [
+      broadcastWindow,
       new Auth({ store }),
       new Limits(),
       persistence,

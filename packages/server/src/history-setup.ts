@@ -44,6 +44,7 @@ export interface HistoryOptions {
 export interface PersistenceAccess {
   rewrite(document: Document): Promise<void>;
   whenStored(document: Document): Promise<boolean>;
+  storedState(document: Document): Promise<Uint8Array>;
 }
 
 /** What the composition root hands over. */
@@ -90,7 +91,13 @@ export function createHistory(setup: HistorySetup): History {
   const stores = options.stores ?? sqliteStores((setup.store as SqliteDocStore).database);
   const gate = new DependencyGate({ logger });
   const audit = new AuditLog({ store: stores.audit, logger, now });
-  const autoVersions = new AutoVersions({ store: stores.versions, logger, now, policy: options.versions });
+  const autoVersions = new AutoVersions({
+    store: stores.versions,
+    logger,
+    now,
+    policy: options.versions,
+    stateOf: (document) => persistence.storedState(document),
+  });
   const purge = new PurgeService({
     hocuspocus: setup.hocuspocus,
     lifecycleStore: stores.lifecycle,

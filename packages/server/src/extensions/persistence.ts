@@ -13,6 +13,7 @@ import { CollabCloseCode, CollabRefusal } from "../collab/context.ts";
 import { isPublicDocumentName } from "../collab/document-names.ts";
 import type { DocStore } from "../storage/doc-store.ts";
 import { UnrecoverableDocumentError, recoverDocument } from "../storage/recover-document.ts";
+import type { StateEncoder } from "../storage/state-encoder.ts";
 import type { StorageHealth } from "../storage/storage-health.ts";
 
 /** Configuration of the persistence extension. */
@@ -23,6 +24,8 @@ export interface PersistenceConfiguration {
   readonly compactAfterUpdates?: number;
   /** Where documents that loaded with damaged entries left out are reported. */
   readonly health?: StorageHealth;
+  /** Encodes compactions off the event loop; without one, the in-memory document is encoded. Closed on destroy. */
+  readonly encoder?: StateEncoder;
 }
 
 interface DocState {
@@ -38,6 +41,19 @@ interface DocState {
   pending: Set<Promise<void>>;
   /** The compaction under way, if any. */
   compaction: Promise<void> | undefined;
+}
+
+/** What a compaction stores, captured at one moment. */
+interface CapturedState {
+  readonly state: Uint8Array;
+  /** What `state` contains. */
+  readonly contents: Y.Snapshot;
+  /** The highest log sequence number `state` contains. */
+  readonly uptoSeq: number;
+  /** Updates this compaction accounts for (`DocState.sinceCompaction`). */
+  readonly counted: number;
+  /** `DocState.failures` when captured. */
+  readonly failures: number;
 }
 
 /** y-protocols sync message types, as Hocuspocus passes them to beforeSync. */
@@ -66,13 +82,15 @@ export class Persistence implements Extension {
   readonly extensionName = "huzhu-persistence";
   // Loads before other extensions' afterLoadDocument look at the content.
   readonly priority = 900;
-  private readonly configuration: Required<Omit<PersistenceConfiguration, "health">> & Pick<PersistenceConfiguration, "health">;
+  private readonly configuration: Required<Omit<PersistenceConfiguration, "health" | "encoder">> & Pick<PersistenceConfiguration, "health">;
+  private readonly encoder: StateEncoder | undefined;
   private readonly docs = new WeakMap<Document, DocState>();
   /** Register this one too, after every other extension: it applies and stores incoming updates. */
   readonly storeBeforeAck: Extension;
 
   constructor(configuration: PersistenceConfiguration) {
     this.configuration = { ...configuration, compactAfterUpdates: configuration.compactAfterUpdates ?? 5000 };
+    this.encoder = configuration.encoder;
     this.storeBeforeAck = new StoreBeforeAck((payload) => this.storeIncoming(payload));
   }
 
@@ -236,6 +254,11 @@ export class Persistence implements Extension {
     await this.compact(document);
   }
 
+  /** Runs after every document unloaded (shutdown.ts). */
+  async onDestroy(): Promise<void> {
+    await this.encoder?.close();
+  }
+
   /**
    * Lets appends under way finish, then compacts if needed. A document holding an update that is
    * neither logged nor in a snapshot stays in memory (throwing makes Hocuspocus skip the unload).
@@ -245,6 +268,51 @@ export class Persistence implements Extension {
     if (state && state.pending.size > 0) await Promise.all(state.pending);
     await this.compact(document);
     if (state?.unstored) throw new Error(`"${document.name}" holds an update that is not stored; keeping it in memory`);
+  }
+
+  /**
+   * The document's whole state as stored (or, see capture, as in memory), for a version: encoded
+   * off the event loop like a compaction's.
+   */
+  async storedState(document: Document): Promise<Uint8Array> {
+    const state = this.docs.get(document);
+    if (!state) return Y.encodeStateAsUpdate(document);
+    if (state.pending.size > 0) await Promise.allSettled(state.pending);
+    return (await this.capture(document, state)).state;
+  }
+
+  /**
+   * The state a compaction stores, with what it contains and up to which log entry. Normally
+   * rebuilt from storage in a worker thread (StateEncoder), so the event loop only reads the
+   * rows. From the in-memory document when that holds an update storage lacks (a failed append),
+   * when the stored entries do not all verify, or without a worker.
+   */
+  private async capture(document: Document, state: DocState): Promise<CapturedState> {
+    if (this.encoder && !state.unstored) {
+      // Appends still pending are not counted as compacted: the read may not see them.
+      const counted = state.sinceCompaction - state.pending.size;
+      const failures = state.failures;
+      try {
+        const stored = await this.configuration.store.loadDocument(document.name);
+        if (stored) {
+          const encoded = await this.encoder.encode(stored);
+          return { state: encoded.state, contents: encoded.snapshot, uptoSeq: encoded.lastSeq, counted, failures };
+        }
+      } catch (error) {
+        this.configuration.logger.warn({ err: error, documentName: document.name }, "encoding from storage failed; compacting from memory");
+      }
+    }
+    // Captured together, synchronously: the encoded state contains the log up to lastSeq (a store
+    // shared by several instances checks row by row through `contains`) and every update whose
+    // append failed. Appends still pending are not counted as compacted: their rows may land after
+    // the store has marked the ones it saw.
+    return {
+      state: Y.encodeStateAsUpdate(document),
+      contents: Y.snapshot(document),
+      uptoSeq: state.lastSeq,
+      counted: state.sinceCompaction - state.pending.size,
+      failures: state.failures,
+    };
   }
 
   private async compact(document: Document): Promise<void> {
@@ -258,30 +326,22 @@ export class Persistence implements Extension {
     if (state.compaction) await state.compaction;
     if (state.compaction) return state.compaction;
     if (document.isDestroyed || state.sinceCompaction === 0) return;
-    // Captured together, synchronously: the encoded state contains the log up to lastSeq (a store
-    // shared by several instances checks row by row through `contains`) and every update whose
-    // append failed. Appends still pending are not counted as compacted: their rows may land after
-    // the store has marked the ones it saw.
-    const uptoSeq = state.lastSeq;
-    const counted = state.sinceCompaction - state.pending.size;
-    const failures = state.failures;
-    const snapshot = Y.encodeStateAsUpdate(document);
-    const contents = Y.snapshot(document);
-    const contains = (stored: Uint8Array) => {
-      try {
-        return Y.snapshotContainsUpdate(contents, stored);
-      } catch {
-        return false;
-      }
-    };
     const run = async () => {
       try {
-        if (!(await this.configuration.store.compactDocument(document.name, snapshot, uptoSeq, contains))) {
+        const captured = await this.capture(document, state);
+        const contains = (stored: Uint8Array) => {
+          try {
+            return Y.snapshotContainsUpdate(captured.contents, stored);
+          } catch {
+            return false;
+          }
+        };
+        if (!(await this.configuration.store.compactDocument(document.name, captured.state, captured.uptoSeq, contains))) {
           this.configuration.logger.debug({ documentName: document.name }, "compaction deferred: another instance is compacting or ahead");
           return;
         }
-        state.sinceCompaction -= counted;
-        if (state.failures === failures) state.unstored = false;
+        state.sinceCompaction -= captured.counted;
+        if (state.failures === captured.failures) state.unstored = false;
       } catch (error) {
         // The log still holds every appended update; compaction is retried next time.
         this.configuration.logger.error({ err: error, documentName: document.name }, "compacting a document failed");

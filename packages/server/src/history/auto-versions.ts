@@ -30,6 +30,8 @@ export interface AutoVersionsConfiguration {
   readonly policy?: Partial<VersionPolicy>;
   /** Clock for the versions' times. */
   readonly now?: () => Date;
+  /** The state a version keeps; default the in-memory document, encoded on the event loop. */
+  readonly stateOf?: (document: Document) => Promise<Uint8Array>;
 }
 
 interface DocVersions {
@@ -46,8 +48,9 @@ interface DocVersions {
  * Saves automatic versions of every loaded workbook: `everyMs` after the first change that
  * follows a version, as soon as `everyUpdates` changes piled up, and when the document is
  * unloaded with changes not yet in a version (the end of an editing session). A version is the
- * whole state (`Y.encodeStateAsUpdate`), encoded when the save starts; a purge waits for saves
- * under way (`settled`) before it rewrites the stored versions, so none escapes it.
+ * whole state as stored when the save runs (`stateOf`: the persistence extension encodes it off
+ * the event loop); a purge waits for saves under way (`settled`) before it rewrites the stored
+ * versions, so none escapes it.
  */
 export class AutoVersions implements Extension {
   readonly extensionName = "huzhu-versions";
@@ -108,17 +111,14 @@ export class AutoVersions implements Extension {
     state.savedAt = Date.now();
     const changes = state.changes;
     state.changes = 0;
-    const version = {
-      workbookId: document.name,
-      kind: VersionKind.auto,
-      name: null,
-      createdBy: "system",
-      createdAt: this.now().toISOString(),
-      state: Y.encodeStateAsUpdate(document),
-    };
+    const createdAt = this.now().toISOString();
+    const stateOf = this.configuration.stateOf ?? (async (doc: Document) => Y.encodeStateAsUpdate(doc));
     const previous = this.saving.get(document.name) ?? Promise.resolve();
     const job = previous
-      .then(() => this.configuration.store.saveVersion(version, this.policy.keepAuto))
+      .then(async () => {
+        const version = { workbookId: document.name, kind: VersionKind.auto, name: null, createdBy: "system", createdAt };
+        await this.configuration.store.saveVersion({ ...version, state: await stateOf(document) }, this.policy.keepAuto);
+      })
       .then(
         () => undefined,
         (error: unknown) => {

@@ -45,19 +45,20 @@ function nextChatGroupExpiry(view: PublicWorkbook, now: number): number | null {
  */
 export class PageCache {
   private readonly pages = new Map<string, RenderedPage>();
-  private validUntil: number | null;
+  /** Undefined until the first page is asked for (most versions are never rendered). */
+  private validUntil: number | null | undefined;
   private readonly view: PublicWorkbook;
   private readonly updatedAt: Date;
 
   constructor(view: PublicWorkbook, updatedAt: Date) {
     this.view = view;
     this.updatedAt = updatedAt;
-    this.validUntil = nextChatGroupExpiry(view, Date.now());
   }
 
   /** The page for `query`, rendered at most once per version (and expiry window). */
   async page(basePath: string, query: PageQuery, liveScript: string | null, now = Date.now()): Promise<RenderedPage> {
-    if (this.validUntil !== null && now >= this.validUntil) {
+    if (this.validUntil === undefined) this.validUntil = nextChatGroupExpiry(this.view, now);
+    else if (this.validUntil !== null && now >= this.validUntil) {
       this.pages.clear();
       this.validUntil = nextChatGroupExpiry(this.view, now);
     }

@@ -1,8 +1,8 @@
 import type { Document, Hocuspocus } from "@hocuspocus/server";
-import { openWorkbook } from "@huzhu/schema";
+import { type PublicViewTracker, openWorkbook, trackPublicView } from "@huzhu/schema";
 import type { Logger } from "pino";
 import type { PublicStateStore } from "../storage/public-state-store.ts";
-import { type PublicVersion, createVersion, projectWorkbook } from "./public-version.ts";
+import { type PublicVersion, createVersion, projected } from "./public-version.ts";
 
 /** A server-side connection to a document (the class Hocuspocus' openDirectConnection returns). */
 type DirectConnection = Awaited<ReturnType<Hocuspocus["openDirectConnection"]>>;
@@ -28,6 +28,8 @@ interface Entry {
   readonly workbookId: string;
   readonly connection: DirectConnection;
   readonly document: Document;
+  /** Rebuilds the view from the rows changed since the last recomputation. */
+  readonly tracker: PublicViewTracker;
   version: PublicVersion;
   readonly listeners: Set<Listener>;
   lastRead: number;
@@ -124,15 +126,17 @@ export class PublicProjections {
       else changedEarly = true;
     };
     document.on("update", onUpdate);
+    const tracker = trackPublicView(openWorkbook(document), document);
     try {
-      const projected = projectWorkbook(openWorkbook(document));
-      const updatedAt = await this.configuration.states.recordPublicState(workbookId, projected.stateHash, new Date());
+      const first = projected(tracker.view());
+      const updatedAt = await this.configuration.states.recordPublicState(workbookId, first.stateHash, new Date());
       if (this.closed) throw new Error("public projections are closed");
       entry = {
         workbookId,
         connection,
         document,
-        version: createVersion(projected, new Date(updatedAt)),
+        tracker,
+        version: createVersion(first, new Date(updatedAt)),
         listeners: new Set(),
         lastRead: Date.now(),
         dirty: false,
@@ -140,13 +144,17 @@ export class PublicProjections {
         timer: undefined,
         running: undefined,
         idleTimer: undefined,
-        stop: () => document.off("update", onUpdate),
+        stop: () => {
+          document.off("update", onUpdate);
+          tracker.stop();
+        },
       };
       this.entries.set(workbookId, entry);
       if (changedEarly) this.changed(entry);
       return entry;
     } catch (error) {
       document.off("update", onUpdate);
+      tracker.stop();
       await connection.disconnect({ unloadImmediately: false });
       throw error;
     }
@@ -170,8 +178,8 @@ export class PublicProjections {
     if (!entry.dirty) return;
     entry.dirty = false;
     const started = performance.now();
-    const projected = projectWorkbook(openWorkbook(entry.document));
-    const { stateHash } = projected;
+    const current = projected(entry.tracker.view());
+    const { stateHash } = current;
     entry.computeMs = performance.now() - started;
     if (stateHash === entry.version.stateHash) return;
     let updatedAt: Date;
@@ -182,7 +190,7 @@ export class PublicProjections {
       this.configuration.logger.error({ err: error, workbookId: entry.workbookId }, "recording a public view change failed");
       updatedAt = new Date();
     }
-    entry.version = createVersion(projected, updatedAt);
+    entry.version = createVersion(current, updatedAt);
     for (const listener of entry.listeners) {
       try {
         listener(entry.version);

@@ -1,15 +1,15 @@
 import { createHash } from "node:crypto";
-import { type PublicWorkbook, type Workbook, publicProjection, publicViewJson } from "@huzhu/schema";
-import { PageCache, strongEtag } from "./public-pages.ts";
+import { type PublicRow, type PublicWorkbook, publicRowText, publicViewJson } from "@huzhu/schema";
+import { PageCache } from "./public-pages.ts";
 
 /** One state of a workbook's public view, with what HTTP answers are made of. */
 export interface PublicVersion {
   readonly view: PublicWorkbook;
-  /** SHA-256 (base64url) of the projection's canonical JSON: equal views, equal hashes, on any instance. */
+  /** Digest of the view (viewDigest): equal views, equal hashes, on any instance. */
   readonly stateHash: string;
   /** When the view last changed (from the public-state store, so it survives restarts). */
   readonly updatedAt: Date;
-  /** The body of `GET /p/<token>.json`. */
+  /** The body of `GET /p/<token>.json`, made at the first read of this version. */
   readonly json: string;
   /** Strong ETag of `json`. */
   readonly etag: string;
@@ -17,23 +17,59 @@ export interface PublicVersion {
   readonly pages: PageCache;
 }
 
-/** A workbook's public view, its canonical JSON and the hash of that; pure, so every instance computes the same. */
+/** A workbook's public view and its digest; pure, so every instance computes the same. */
 export interface ProjectedView {
   readonly view: PublicWorkbook;
-  /** `JSON.stringify(view)`. */
-  readonly viewJson: string;
   readonly stateHash: string;
 }
 
-export function projectWorkbook(workbook: Workbook): ProjectedView {
-  const view = publicProjection(workbook);
-  const viewJson = publicViewJson(view);
-  return { view, viewJson, stateHash: createHash("sha256").update(viewJson).digest("base64url") };
+/** SHA-256 of each public row's JSON, once per row change (rows are shared until they change). */
+const rowDigests = new WeakMap<PublicRow, Buffer>();
+
+function rowDigest(row: PublicRow): Buffer {
+  let digest = rowDigests.get(row);
+  if (!digest) {
+    digest = createHash("sha256").update(publicRowText(row)).digest();
+    rowDigests.set(row, digest);
+  }
+  return digest;
+}
+
+/**
+ * A digest of everything a view holds: the title, each sheet without its rows, and each row's own
+ * digest in order. Hashing the whole JSON text (1.8 MB for 5,000 rows) after every batch of edits
+ * stalled the server for milliseconds; this hashes only the rows that changed, then 32 bytes per
+ * row. JSON text never holds a raw newline, and the row count comes before the fixed-size row
+ * digests, so the input is unambiguous.
+ */
+export function viewDigest(view: PublicWorkbook): string {
+  const hash = createHash("sha256").update(JSON.stringify(view.title));
+  for (const { rows, ...sheet } of view.sheets) {
+    hash.update(`\n${JSON.stringify(sheet)}\n${rows.length}\n`);
+    for (const row of rows) hash.update(rowDigest(row));
+  }
+  return hash.digest("base64url");
+}
+
+/** A view with its digest. */
+export function projected(view: PublicWorkbook): ProjectedView {
+  return { view, stateHash: viewDigest(view) };
 }
 
 /** Builds the version HTTP serves for a view that last changed at `updatedAt`. */
-export function createVersion({ view, viewJson, stateHash }: ProjectedView, updatedAt: Date): PublicVersion {
-  // Same text as JSON.stringify({ updatedAt, ...view }), without serialising the view again.
-  const json = `{"updatedAt":${JSON.stringify(updatedAt.toISOString())},${viewJson.slice(1)}`;
-  return { view, stateHash, updatedAt, json, etag: strongEtag(json), pages: new PageCache(view, updatedAt) };
+export function createVersion({ view, stateHash }: ProjectedView, updatedAt: Date): PublicVersion {
+  let json: string | undefined;
+  return {
+    view,
+    stateHash,
+    updatedAt,
+    get json() {
+      // Same text as JSON.stringify({ updatedAt, ...view }), from each row's JSON made once.
+      json ??= `{"updatedAt":${JSON.stringify(updatedAt.toISOString())},${publicViewJson(view).slice(1)}`;
+      return json;
+    },
+    // The body is a function of the view and the time: their digest and the time name it exactly.
+    etag: `"${stateHash}.${updatedAt.getTime().toString(36)}"`,
+    pages: new PageCache(view, updatedAt),
+  };
 }

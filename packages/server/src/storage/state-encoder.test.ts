@@ -1,0 +1,68 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { SqliteDocStore } from "./sqlite-store.ts";
+import { StateEncoder } from "./state-encoder.ts";
+
+describe("StateEncoder", () => {
+  const encoder = new StateEncoder();
+
+  it("rebuilds a stored document in its worker and encodes the same state the live copy has", async () => {
+    const store = new SqliteDocStore(mkdtempSync(join(tmpdir(), "huzhu-encoder-")));
+    const live = new Y.Doc();
+    const name = "encencencencence1";
+    const first = Y.encodeStateAsUpdate(live);
+    await store.createWorkbook({
+      workbook: { id: name, title: "t", template: "blank", createdAt: new Date().toISOString() },
+      initialState: first,
+      links: [],
+    });
+    let last = 0;
+    live.on("update", (update: Uint8Array) => {
+      void store.appendUpdate(name, update).then((seq) => {
+        last = Math.max(last, seq);
+      });
+    });
+    const rows = live.getMap("rows");
+    for (let i = 0; i < 200; i++) rows.set(`r${i % 50}`, `value ${i}`);
+    rows.delete("r3");
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const stored = await store.loadDocument(name);
+    if (!stored) throw new Error("nothing stored");
+    const encoded = await encoder.encode(stored);
+    const rebuilt = new Y.Doc();
+    Y.applyUpdate(rebuilt, encoded.state);
+    expect(rebuilt.getMap("rows").toJSON()).toEqual(rows.toJSON());
+    expect(encoded.lastSeq).toBe(last);
+    // Overwritten values are garbage-collected, as in the live copy's own encoding.
+    expect(encoded.state.length).toBeLessThanOrEqual(Y.encodeStateAsUpdate(live).length + 16);
+    expect(Y.snapshotContainsUpdate(encoded.snapshot, Y.encodeStateAsUpdate(live))).toBe(true);
+    await store.close();
+  });
+
+  it("refuses a stored document with an entry that does not verify, and keeps working", async () => {
+    const live = new Y.Doc();
+    live.getMap("m").set("a", 1);
+    const good = Y.encodeStateAsUpdate(live);
+    const damaged = good.slice(0, good.length - 2);
+    await expect(
+      encoder.encode({
+        snapshot: good,
+        snapshotSeq: 0,
+        snapshotChecksum: null,
+        previous: null,
+        updates: [{ seq: 1, update: damaged, checksum: 12345 }],
+      }),
+    ).rejects.toThrow(/did not verify/);
+    const encoded = await encoder.encode({ snapshot: good, snapshotSeq: 0, snapshotChecksum: null, previous: null, updates: [] });
+    expect(encoded.state.length).toBeGreaterThan(0);
+    await encoder.close();
+    await expect(encoder.encode({ snapshot: good, snapshotSeq: 0, snapshotChecksum: null, previous: null, updates: [] })).rejects.toThrow(
+      /closed/,
+    );
+  });
+});

@@ -1,0 +1,78 @@
+import { Worker } from "node:worker_threads";
+import * as Y from "yjs";
+import type { StoredDocument } from "./doc-store.ts";
+import type { EncodeReply, EncodeRequest } from "./state-encoder-worker.ts";
+
+/** A stored document rebuilt and encoded by the worker. */
+export interface EncodedState {
+  /** The whole state, as `Y.encodeStateAsUpdate` gives it. */
+  readonly state: Uint8Array;
+  /** What the state contains, for checking stored updates against it (`Y.snapshotContainsUpdate`). */
+  readonly snapshot: Y.Snapshot;
+  /** The highest log sequence number in the state. */
+  readonly lastSeq: number;
+}
+
+interface Waiting {
+  readonly resolve: (encoded: EncodedState) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * Encodes stored documents in a worker thread. Encoding a big workbook's whole state takes tens
+ * of milliseconds (hundreds for 30,000 rows); done on the event loop, every editor's changes
+ * waited that long at each compaction (bench/README.md). The worker rebuilds the document from
+ * what storage holds — the same bytes a load would read — so the server's own copy is never
+ * touched. One worker, started at the first use; if it dies, the next use starts another.
+ */
+export class StateEncoder {
+  private worker: Worker | undefined;
+  private readonly waiting = new Map<number, Waiting>();
+  private nextId = 0;
+  private closed = false;
+
+  encode(stored: StoredDocument): Promise<EncodedState> {
+    if (this.closed) return Promise.reject(new Error("the state encoder is closed"));
+    const worker = this.start();
+    const id = this.nextId++;
+    return new Promise<EncodedState>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, stored } satisfies EncodeRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    this.failAll(new Error("the state encoder is closed"));
+    await worker?.terminate();
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(new URL("./state-encoder-worker.ts", import.meta.url));
+    // Idle between compactions; it must not keep a stopping server alive.
+    worker.unref();
+    worker.on("message", (reply: EncodeReply) => {
+      const waiting = this.waiting.get(reply.id);
+      if (!waiting) return;
+      this.waiting.delete(reply.id);
+      if ("error" in reply) waiting.reject(new Error(reply.error));
+      else waiting.resolve({ state: reply.state, snapshot: Y.decodeSnapshot(reply.snapshot), lastSeq: reply.lastSeq });
+    });
+    const lost = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      this.failAll(error);
+    };
+    worker.on("error", lost);
+    worker.on("exit", (code) => lost(new Error(`the state encoder's worker stopped (exit code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private failAll(error: Error): void {
+    for (const { reject } of this.waiting.values()) reject(error);
+    this.waiting.clear();
+  }
+}

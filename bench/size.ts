@@ -1,13 +1,18 @@
+import { type GridTiming, ProviderPage, browserUnavailable, launchBrowser, timeHuzhuGrid } from "./lib/browser.ts";
 import { failedRow, mb, ms, table } from "./lib/format.ts";
 import { EMPTY_STATE_VECTOR, LightClient } from "./lib/light-client.ts";
 import type { Endpoint, TargetKind } from "./lib/messages.ts";
 import { processCpuUs, processRssBytes } from "./lib/proc-stats.ts";
-import { TargetServer } from "./lib/targets.ts";
+import { REQUESTS_SHEET } from "./lib/requests-sheet.ts";
+import { type PreparedWorkbook, TargetServer } from "./lib/targets.ts";
 
 /**
  * Size benchmark: a large requests sheet on a freshly started server. Cold load is the time from a
  * client's connect to its first sync while the server loads the document from storage (bare
  * Hocuspocus: from an encoded state file; Huzhu: from its own store), plus the memory it takes.
+ * Then, on a freshly restarted server again, Chromium: Huzhu's editor page until the grid shows
+ * and has scrolled to the last row; for bare Hocuspocus, `@hocuspocus/provider` in the same
+ * browser until the document synced (no grid: the least any client must spend).
  */
 export interface SizeOptions {
   readonly targets: readonly TargetKind[];
@@ -34,6 +39,8 @@ export interface SizeResult {
   /** A second client with nothing: the whole document from a warm server. */
   readonly fullSyncMs: number;
   readonly fullSyncBytes: number;
+  /** Chromium on a cold server (Partial: bare Hocuspocus has no grid), or why not. */
+  readonly browser: Partial<GridTiming> | { readonly error: string };
 }
 
 export interface SizeRow {
@@ -83,6 +90,11 @@ async function measureSize(target: TargetKind, rows: number, repeats: number, lo
     const fullSync = await full.connect(120_000);
     full.close();
     last.holder.close();
+    server = await server.restart();
+    const browser = await timeBrowser(target, server, workbook, rows).catch((error: unknown) => ({
+      error: error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error),
+    }));
+    if ("error" in browser) log(`  ${target}: browser: ${browser.error}`);
     const hookTimes = loads.map((l) => l.loadMs).filter((v): v is number => v !== null);
     return {
       documentBytes: workbook.documentBytes,
@@ -95,9 +107,40 @@ async function measureSize(target: TargetKind, rows: number, repeats: number, lo
       heapLoadedBytes,
       fullSyncMs: fullSync.syncedMs,
       fullSyncBytes: fullSync.syncBytes,
+      browser,
     };
   } finally {
     await server.close();
+  }
+}
+
+/** Chromium against a just-restarted server (see the file's comment). */
+async function timeBrowser(
+  target: TargetKind,
+  server: TargetServer,
+  workbook: PreparedWorkbook,
+  rows: number,
+): Promise<Partial<GridTiming> | { error: string }> {
+  const unavailable = browserUnavailable();
+  if (unavailable) return { error: unavailable };
+  const browser = await launchBrowser();
+  try {
+    if (target === "huzhu") {
+      const link = workbook.links?.["editor"];
+      if (!link) return { error: "the workbook has no editor link" };
+      const url = new URL(link.url);
+      url.host = `127.0.0.1:${server.started.port}`;
+      return await timeHuzhuGrid(browser, url.href, REQUESTS_SHEET, rows);
+    }
+    const page = await ProviderPage.start();
+    try {
+      const { documentName, token } = workbook.editor;
+      return { syncedMs: await page.timeSync(browser, server.started.collabUrl, documentName, token) };
+    } finally {
+      await page.close();
+    }
+  } finally {
+    await browser.close();
   }
 }
 
@@ -129,6 +172,9 @@ const HEADERS = [
   "heap MB",
   "full sync ms",
   "full sync MB",
+  "browser synced ms",
+  "grid ms",
+  "scrolled ms",
 ];
 
 export function sizeTable(rows: readonly SizeRow[], markdown = false): string {
@@ -148,6 +194,7 @@ export function sizeTable(rows: readonly SizeRow[], markdown = false): string {
       mb(r.heapLoadedBytes),
       ms(r.fullSyncMs),
       (r.fullSyncBytes / 2 ** 20).toFixed(1),
+      ...("error" in r.browser ? ["—", "—", "—"] : [ms(r.browser.syncedMs), ms(r.browser.gridMs), ms(r.browser.scrolledMs)]),
     ];
   });
   return table(HEADERS, body, markdown);

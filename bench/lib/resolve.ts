@@ -6,7 +6,7 @@ import { registerHooks } from "node:module";
  * imported from packages/server, which depends on all of them (and can import itself by name).
  * Once the root package.json lists these as devDependencies, the fallback simply never runs.
  */
-const BORROWED = new Set(["yjs", "ws", "lib0", "@hocuspocus/server", "@huzhu/schema", "@huzhu/server"]);
+const BORROWED = new Set(["yjs", "ws", "lib0", "@hocuspocus/server", "@huzhu/schema", "@huzhu/server", "playwright-core", "rolldown"]);
 const SERVER_PACKAGE = new URL("../../packages/server/package.json", import.meta.url).href;
 
 function packageName(specifier: string): string {

@@ -1,4 +1,4 @@
-import { type ColumnId, type RowId, type SheetId, type Workbook, openWorkbook } from "@huzhu/schema";
+import { type ColumnId, type RowId, type SheetId, SystemField, type Workbook, openWorkbook } from "@huzhu/schema";
 import * as encoding from "lib0/encoding";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
@@ -22,6 +22,14 @@ const FORBIDDEN: Record<string, (workbook: Workbook, rowId: RowId) => void> = {
   "a new column": (w) => w.addColumn(requests, { type: "text", label: "偷偷加的列" }),
   "a new sheet": (w) => w.addSheet({ name: "偷偷加的表", publicMode: "all" }),
   "purging a row": (w, rowId) => w.purgeRow(requests, rowId),
+  "a row's case number": (w, rowId) => w.setSystemCell(requests, rowId, SystemField.caseNumber, "SH-9999"),
+  "a row's submission time": (w, rowId) => w.setSystemCell(requests, rowId, SystemField.submittedAt, "2020-01-01T00:00:00.000Z"),
+  "a new row carrying a case number": (w) => {
+    const row = new Y.Map<unknown>();
+    row.set("$order", "a0");
+    row.set("caseNumber", "SH-0001");
+    rowsMap(w).set("forgedrow0001", row);
+  },
   // Below the typed API, what only a hand-made client would do; the layout's key names are spelled
   // out here on purpose, as an attacker would.
   "a row replaced by a plain value": (w, rowId) => rowsMap(w).set(rowId, "x"),
@@ -44,6 +52,10 @@ function protectedState(workbook: Workbook, added: readonly RowId[] = []) {
       .map((row) => row.id)
       .filter((id) => !added.includes(id)),
     roots: [...workbook.ydoc.share.keys()].filter((key) => key !== "backdoor").sort(),
+    systemCells: workbook
+      .listRows(requests)
+      .filter((row) => !added.includes(row.id))
+      .map((row) => [row.cells["caseNumber"], row.cells["submittedAt"]]),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Connection, Extension, beforeSyncPayload } from "@hocuspocus/server";
-import { isRowPath, isRowValuePath } from "@huzhu/schema";
+import { type SheetId, SystemField, type Workbook, isRowPath, isRowValuePath, openWorkbook } from "@huzhu/schema";
 import { CollabCloseCode, CollabRefusal, readCollabContext } from "../collab/context.ts";
 import { INERT, type Insertion, type Place, UNRESOLVED, readUpdateEffect } from "../collab/update-paths.ts";
 import { LinkRole } from "../storage/doc-store.ts";
@@ -26,6 +26,17 @@ function editorMayDelete(place: Place): boolean {
   return place === INERT || (place !== UNRESOLVED && isRowValuePath(place));
 }
 
+/**
+ * System cells (case number, submission time, duplicate flag) are the server's: requesters quote
+ * their case number, and a volunteer's client shows these columns read-only. A modified client
+ * or a standard Yjs client must not be able to change them either.
+ */
+function isSystemCell(workbook: Workbook, place: Place): boolean {
+  if (place === INERT || place === UNRESOLVED || !isRowValuePath(place)) return false;
+  const [, sheetId, , , key] = place;
+  return Object.values(SystemField).some((field) => workbook.systemColumn(sheetId as SheetId, field)?.id === key);
+}
+
 function describe(place: Place): string {
   return typeof place === "string" ? place : place.join("/");
 }
@@ -34,7 +45,8 @@ function describe(place: Place): string {
  * Enforces what each role may write, on the bytes, before Hocuspocus applies them. Admins may
  * write anything. An editor's update is decoded (V1) and every item it would insert or delete is
  * placed in the document the way Yjs would place it; only rows and row values
- * (`sheets/<id>/rows/<row>[/<key>]`) may be touched, and a row may be added but not purged. A
+ * (`sheets/<id>/rows/<row>[/<key>]`) may be touched, not the cells of system columns, and a row
+ * may be added but not purged. A
  * refused update is not applied: the connection is closed with reason `update-forbidden`, and the
  * document and everyone else are untouched. Read-only connections (public viewers) never have an
  * update applied; after a few attempts they are closed with `read-only`.
@@ -60,15 +72,22 @@ export class WriteGuard implements Extension {
     if (role === LinkRole.admin) return;
     if (role !== LinkRole.editor) throw new CollabRefusal(CollabCloseCode.forbidden, "update-forbidden", "this link may not write");
     const effect = readUpdateEffect(document, payload);
-    const insertion = effect.hasGap ? undefined : effect.insertions.find((candidate) => !editorMayInsert(candidate));
-    const deletion = effect.deletions.find((candidate) => !editorMayDelete(candidate));
+    const workbook = openWorkbook(document);
+    const insertion = effect.hasGap
+      ? undefined
+      : effect.insertions.find((candidate) => !editorMayInsert(candidate) || isSystemCell(workbook, candidate.place));
+    const deletion = effect.deletions.find((candidate) => !editorMayDelete(candidate) || isSystemCell(workbook, candidate));
     if (effect.hasGap || insertion || deletion) {
       const what = effect.hasGap
         ? "an update with missing dependencies"
         : insertion
           ? `a write to ${describe(insertion.place)}`
           : `a deletion at ${describe(deletion as Place)}`;
-      throw new CollabRefusal(CollabCloseCode.forbidden, "update-forbidden", `editors may change rows only; refused ${what}`);
+      throw new CollabRefusal(
+        CollabCloseCode.forbidden,
+        "update-forbidden",
+        `editors may change rows only, and not their system cells (case number, submission time, duplicate flag); refused ${what}`,
+      );
     }
   }
 

@@ -30,6 +30,7 @@ export { isChatGroupExpired } from "./columns/chat-group.ts";
 export { formatInstantCst, isIsoInstant } from "./columns/date-time.ts";
 export { normalizePhone } from "./columns/phone.ts";
 export { findOption } from "./columns/select.ts";
+export { type CardColumns, cardColumns, findTintColumn, rowTint } from "./sheets/card.ts";
 export { parseSafeUrl } from "./columns/url.ts";
 export {
   type PublicCondition,

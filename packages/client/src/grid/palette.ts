@@ -1,4 +1,6 @@
-import { type CellValue, type ColumnDef, ColumnType, type OptionColor, type Row, type Sheet, findOption } from "@huzhu/schema";
+import { type CellValue, type ColumnDef, type OptionColor, type Row, findOption, rowTint } from "@huzhu/schema";
+
+export { findTintColumn } from "@huzhu/schema";
 
 /** How an option colour is drawn: chip background, chip text, and the tint of a whole row. */
 export interface Swatch {
@@ -19,14 +21,6 @@ export const palette: Readonly<Record<OptionColor, Swatch>> = {
   gray: { background: "#eceef2", text: "#475467", row: "#f6f7f9" },
 };
 
-/**
- * The column whose colour tints whole rows: the urgency select (危急 red, 紧急 orange, 较急 yellow),
- * as the original sheet coloured its rows. Recognised by its stable id.
- */
-export function findTintColumn(sheet: Pick<Sheet, "columns">): ColumnDef | undefined {
-  return sheet.columns.find((c) => c.id === "urgency" && (c.type === ColumnType.select || c.type === ColumnType.status));
-}
-
 /** The colour of a select or status value, or null when empty or unknown. */
 export function optionColor(column: ColumnDef, value: CellValue): OptionColor | null {
   if (typeof value !== "string") return null;
@@ -36,6 +30,6 @@ export function optionColor(column: ColumnDef, value: CellValue): OptionColor | 
 /** The CSS class tinting a row, if its urgency has a colour. */
 export function rowTintClass(tintColumn: ColumnDef | undefined, row: Row | undefined): string | undefined {
   if (!tintColumn || !row) return undefined;
-  const color = optionColor(tintColumn, row.cells[tintColumn.id] ?? null);
-  return color && color !== "none" ? `hz-tint-${color}` : undefined;
+  const color = rowTint(tintColumn, row.cells);
+  return color !== "none" ? `hz-tint-${color}` : undefined;
 }

@@ -2,6 +2,8 @@ import {
   type CellValue,
   type ChatGroupLink,
   ColumnType,
+  cardColumns,
+  rowTint,
   type OptionColor,
   type PublicSheet,
   type PublicWorkbook,
@@ -96,10 +98,8 @@ function cellOf(column: SheetColumn, value: CellValue, now: Date): CellModel {
 
 /** The card of one row: the case number (or first text) as title, up to four status chips, the rest filled in. */
 export function cardOf(sheet: PublicSheet, row: PublicRow, now: Date): CardModel {
-  const chipColumns = sheet.columns.filter((c) => c.type === ColumnType.select || c.type === ColumnType.status).slice(0, 4);
-  const urgency = sheet.columns.find((c) => c.id === "urgency");
-  const tint = urgency?.options.find((o) => o.id === row.cells[urgency.id])?.color ?? "none";
-  const titleColumn = sheet.columns.find((c) => c.system === "caseNumber") ?? sheet.columns.find((c) => c.type === ColumnType.text);
+  const { title: titleColumn, chips: chipColumns, tint: tintColumn } = cardColumns(sheet);
+  const tint = rowTint(tintColumn, row.cells);
   const details: { label: string; cell: CellModel }[] = [];
   for (const column of sheet.columns) {
     const value = row.cells[column.id] ?? null;

@@ -2,6 +2,8 @@ import {
   type CellValue,
   type ChatGroupLink,
   ColumnType,
+  cardColumns,
+  rowTint,
   type PublicSheet,
   type PublicWorkbook,
   type SheetColumn,
@@ -66,10 +68,8 @@ function matches(sheet: PublicSheet, row: PublicSheet["rows"][number], query: st
 }
 
 async function rowCard(sheet: PublicSheet, row: PublicSheet["rows"][number], now: Date): Promise<SafeHtml> {
-  const chipColumns = sheet.columns.filter((c) => c.type === ColumnType.select || c.type === ColumnType.status).slice(0, 4);
-  const urgency = sheet.columns.find((c) => c.id === "urgency");
-  const tint = urgency ? urgency.options.find((o) => o.id === row.cells[urgency.id])?.color : undefined;
-  const titleColumn = sheet.columns.find((c) => c.system === "caseNumber") ?? sheet.columns.find((c) => c.type === ColumnType.text);
+  const { title: titleColumn, chips: chipColumns, tint: tintColumn } = cardColumns(sheet);
+  const tint = rowTint(tintColumn, row.cells);
   const details: SafeHtml[] = [];
   for (const column of sheet.columns) {
     const value = row.cells[column.id] ?? null;
@@ -77,7 +77,7 @@ async function rowCard(sheet: PublicSheet, row: PublicSheet["rows"][number], now
     details.push(html`<dt>${column.label}</dt><dd>${await cellHtml(column, value, now)}</dd>`);
   }
   const title = titleColumn ? formatCell(titleColumn, row.cells[titleColumn.id] ?? null) : "";
-  return html`<article class="card tint-${tint ?? "none"}" id="${row.id}"><h2>${title}${chipColumns.map((c) => chipFor(c, row.cells[c.id] ?? null))}</h2><dl>${details}</dl></article>`;
+  return html`<article class="card tint-${tint}" id="${row.id}"><h2>${title}${chipColumns.map((c) => chipFor(c, row.cells[c.id] ?? null))}</h2><dl>${details}</dl></article>`;
 }
 
 function statusCounts(view: PublicWorkbook): SafeHtml[] {

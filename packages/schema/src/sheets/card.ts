@@ -1,0 +1,35 @@
+import { type CellValue, type ColumnDef, ColumnType, type OptionColor, SystemField } from "../columns/column.ts";
+import { findOption } from "../columns/select.ts";
+
+/**
+ * The column whose colour tints whole rows: the urgency select (危急 red, 紧急 orange, 较急 yellow),
+ * as the original sheet coloured its rows. Recognised by its stable id, which the Shanghai
+ * template gives it.
+ */
+export function findTintColumn<C extends ColumnDef>(sheet: { readonly columns: readonly C[] }): C | undefined {
+  return sheet.columns.find((c) => c.id === "urgency" && (c.type === ColumnType.select || c.type === ColumnType.status));
+}
+
+/** The colour a row is tinted with: its tint column's option colour, or "none". */
+export function rowTint(tintColumn: ColumnDef | undefined, cells: Readonly<Record<string, CellValue>>): OptionColor {
+  if (!tintColumn) return "none";
+  const value = cells[tintColumn.id];
+  return (typeof value === "string" ? findOption(tintColumn, value)?.color : undefined) ?? "none";
+}
+
+/** How a row shows as a card (public page and live view): its title column and up to four chips. */
+export interface CardColumns<C extends ColumnDef = ColumnDef> {
+  /** The case number, or else the first text column. */
+  readonly title: C | undefined;
+  /** The first four select and status columns, shown as coloured chips beside the title. */
+  readonly chips: readonly C[];
+  readonly tint: C | undefined;
+}
+
+export function cardColumns<C extends ColumnDef>(sheet: { readonly columns: readonly C[] }): CardColumns<C> {
+  return {
+    title: sheet.columns.find((c) => c.system === SystemField.caseNumber) ?? sheet.columns.find((c) => c.type === ColumnType.text),
+    chips: sheet.columns.filter((c) => c.type === ColumnType.select || c.type === ColumnType.status).slice(0, 4),
+    tint: findTintColumn(sheet),
+  };
+}

@@ -41,6 +41,14 @@ describe("readConfig", () => {
     });
   });
 
+  it("reads HUZHU_FORM_SECRET as base64url bytes and refuses one too short to be a key", () => {
+    const secret = Buffer.alloc(32, 7);
+    expect(readConfig({ HUZHU_FORM_SECRET: secret.toString("base64url") }).formSecret).toEqual(secret);
+    expect(readConfig({}).formSecret).toBeUndefined();
+    expect(() => readConfig({ HUZHU_FORM_SECRET: "c2hvcnQ" })).toThrow(/HUZHU_FORM_SECRET: must be at least 32 random bytes/);
+    expect(() => readConfig({ HUZHU_FORM_SECRET: `${"a".repeat(40)}+/==` })).toThrow(/HUZHU_FORM_SECRET/);
+  });
+
   it("refuses bad values with one message naming each variable and what it accepts", () => {
     const attempt = () => readConfig({ PORT: "eighty", HUZHU_ADMIN_TOKEN: "short", PUBLIC_URL: "ftp://x", LOG_LEVEL: "loud" });
     expect(attempt).toThrow(ConfigError);

@@ -46,6 +46,12 @@ export interface ServerConfig {
   readonly trustedProxies: readonly string[];
   /** `BROADCAST_WINDOW_MS`: changes within this window reach each connection as one frame (create-server.ts). */
   readonly broadcastWindowMs: number | undefined;
+  /**
+   * `HUZHU_FORM_SECRET` (base64url, at least 32 bytes): signs form tickets and derives manage
+   * links. When unset, one is generated and kept in DATA_DIR/form-secret. Instances of one
+   * deployment must share it.
+   */
+  readonly formSecret: Buffer | undefined;
 }
 
 const publicUrl = z.string().refine((value) => {
@@ -94,6 +100,14 @@ const EnvSchema = z.object({
     )
     .default([]),
   BROADCAST_WINDOW_MS: z.coerce.number().int().min(0).max(1000).optional(),
+  HUZHU_FORM_SECRET: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]{43,}$/,
+      "must be at least 32 random bytes in base64url (generate one with: openssl rand -base64 32 | tr '+/' '-_' | tr -d '=')",
+    )
+    .transform((value) => Buffer.from(value, "base64url"))
+    .optional(),
 });
 
 /** Bad environment; the message lists every variable that was wrong and what it accepts. */
@@ -122,5 +136,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = env["INIT
     redisPrefix: values.REDIS_PREFIX,
     trustedProxies: values.TRUSTED_PROXY,
     broadcastWindowMs: values.BROADCAST_WINDOW_MS,
+    formSecret: values.HUZHU_FORM_SECRET,
   };
 }

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     redisPrefix: config.redisPrefix,
     ...(config.broadcastWindowMs !== undefined && { broadcastWindowMs: config.broadcastWindowMs }),
     forms: { trustedProxies: config.trustedProxies },
+    ...(config.formSecret && { formSecret: config.formSecret }),
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== "EADDRINUSE") throw error;
     process.stderr.write(`端口 ${config.port} 已被占用 / Port ${config.port} is in use: set PORT to another port.\n`);

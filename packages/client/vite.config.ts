@@ -1,12 +1,13 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { precompress } from "./build/precompress.ts";
 
 // In development the client runs on Vite's server and talks to a Huzhu server on :8080 (start it
 // with `pnpm --filter @huzhu/server start`); without an editor link it opens a local demo workbook.
 const apiTarget = process.env.HUZHU_SERVER ?? "http://127.0.0.1:8080";
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress()],
   build: {
     outDir: "dist",
     sourcemap: true,

@@ -1,16 +1,22 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { get } from "node:http";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HuzhuServer, WorkbookSession } from "../src/index.ts";
 import { startTestServer } from "../src/testing.ts";
 import { createWorkbookOverHttp } from "./helpers.ts";
+
+const BIG_SCRIPT = `console.log(${JSON.stringify("互助".repeat(5_000))});`;
 
 function builtClient(): string {
   const dir = mkdtempSync(join(tmpdir(), "huzhu-client-"));
   mkdirSync(join(dir, "assets"));
   writeFileSync(join(dir, "index.html"), "<!doctype html><title>互助</title>");
   writeFileSync(join(dir, "assets", "app-1234.js"), "console.log(1)");
+  writeFileSync(join(dir, "assets", "big-5678.js"), BIG_SCRIPT);
+  writeFileSync(join(dir, "assets", "big-5678.js.gz"), gzipSync(BIG_SCRIPT));
   writeFileSync(join(dir, "favicon.svg"), "<svg/>");
   return dir;
 }
@@ -117,6 +123,31 @@ describe("HTTP API", () => {
     expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     expect((await fetch(`${server.url}/favicon.svg`)).headers.get("content-type")).toBe("image/svg+xml");
     expect((await fetch(`${server.url}/healthz`)).headers.get("x-frame-options")).toBe("DENY");
+  });
+
+  it("sends the build's gzipped copy of a file to browsers that accept gzip, the file itself to others", async () => {
+    const gzipped = await fetch(`${server.url}/assets/big-5678.js`, { headers: { "accept-encoding": "gzip, deflate" } });
+    expect(gzipped.headers.get("content-encoding")).toBe("gzip");
+    expect(gzipped.headers.get("vary")).toBe("Accept-Encoding");
+    expect(await gzipped.text()).toBe(BIG_SCRIPT);
+    const raw = await new Promise<{ headers: Record<string, unknown>; bytes: number }>((resolve, reject) => {
+      get(`${server.url}/assets/big-5678.js`, { headers: { "accept-encoding": "gzip" } }, (response) => {
+        let bytes = 0;
+        response.on("data", (chunk: Buffer) => {
+          bytes += chunk.length;
+        });
+        response.on("end", () => resolve({ headers: response.headers, bytes }));
+      }).on("error", reject);
+    });
+    expect(raw.bytes).toBe(gzipSync(BIG_SCRIPT).length);
+    expect(Number(raw.headers["content-length"])).toBe(raw.bytes);
+    const plain = await fetch(`${server.url}/assets/big-5678.js`, { headers: { "accept-encoding": "identity" } });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(await plain.text()).toBe(BIG_SCRIPT);
+    // Without a compressed copy, the file goes out as it is.
+    const small = await fetch(`${server.url}/assets/app-1234.js`, { headers: { "accept-encoding": "gzip" } });
+    expect(small.headers.get("content-encoding")).toBeNull();
+    expect(await small.text()).toBe("console.log(1)");
   });
 
   it("never serves files outside the client directory", async () => {

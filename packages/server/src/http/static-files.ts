@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
+import { acceptsGzip } from "./compression.ts";
 import { HttpError } from "./errors.ts";
 import type { RouteContext } from "./router.ts";
 
@@ -46,16 +47,20 @@ export function createStaticFiles(clientDir: string): (context: RouteContext) =>
   const root = resolve(clientDir);
 
   async function send({ req, res }: RouteContext, path: string, size: number, cacheControl: string): Promise<void> {
+    // The client build writes a gzipped copy beside each text file (client/build/precompress.ts).
+    const gzipped = acceptsGzip(req) ? await findFile(`${path}.gz`) : undefined;
     res.writeHead(200, {
       "Content-Type": CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream",
-      "Content-Length": size,
+      "Content-Length": gzipped ?? size,
       "Cache-Control": cacheControl,
+      Vary: "Accept-Encoding",
+      ...(gzipped !== undefined && { "Content-Encoding": "gzip" }),
     });
     if (req.method === "HEAD") {
       res.end();
       return;
     }
-    await pipeline(createReadStream(path), res);
+    await pipeline(createReadStream(gzipped !== undefined ? `${path}.gz` : path), res);
   }
 
   return async (context) => {

@@ -6,6 +6,7 @@ import {
   type SheetId,
   TemplateId,
   createFromTemplate,
+  SystemField,
   openWorkbook,
   templates,
 } from "@huzhu/schema";
@@ -22,7 +23,7 @@ export interface RequestsSheetPlan {
   readonly rows: number;
   /** Rows set aside for benchmark editors, one each; public (verified, in progress). */
   readonly editorRows: number;
-  /** Fill the case-number column (a bare server has nobody else to do it). */
+  /** Fill the system cells, case number included (a bare server has nobody else to do it). */
   readonly caseNumbers: boolean;
   /** Rows per transaction, so the seed can be pushed over the wire in bounded updates (Huzhu takes ≤ 1 MiB each). */
   readonly rowsPerUpdate?: number;
@@ -45,11 +46,17 @@ export interface RequestsSheet {
 
 const sampleRequests = templates[TemplateId.shanghaiMedical].sample["requests"] ?? [];
 
+/** The template's system columns (their ids are the field names). */
+const SYSTEM_KEYS: ReadonlySet<string> = new Set(Object.values(SystemField));
+
 /** A fictitious request in the shape of the template's samples; phone numbers use the unused 100 prefix. */
 function requestCells(index: number, random: () => number, caseNumbers: boolean, visible: boolean): CellInputs {
   const sample = sampleRequests[index % sampleRequests.length] ?? {};
+  // System cells are the server's own (Huzhu refuses an editor's write to them), except on a bare
+  // server, which has nobody else to fill them.
+  const own = Object.fromEntries(Object.entries(sample).filter(([key]) => caseNumbers || !SYSTEM_KEYS.has(key)));
   const cells: Record<string, unknown> = {
-    ...sample,
+    ...own,
     description: `${String(sample["description"] ?? "求助")}（第 ${index + 1} 条）`,
     phone: `100 ${String(Math.floor(index / 10000)).padStart(4, "0")} ${String(index % 10000).padStart(4, "0")}`,
     age: 1 + Math.floor(random() * 95),

@@ -34,7 +34,10 @@ export function connectWorkbook(session: Session, token: string): Collab {
     document: ydoc,
     token,
     onStatus: ({ status }) => patch({ socket: status as SocketStatus, ...(status === "connected" ? {} : { synced: false }) }),
-    onSynced: ({ state }) => patch(state ? { synced: true, everSynced: true } : { synced: false }),
+    onSynced: ({ state }) => {
+      if (state) sendLocalChanges();
+      patch(state ? { synced: true, everSynced: true } : { synced: false });
+    },
     onUnsyncedChanges: ({ number }) => patch({ unsynced: number }),
     // Refusals come as authenticationFailed while connecting, or as a close (code 1000) with the
     // reason later, e.g. when the link is revoked while the page is open.
@@ -45,6 +48,19 @@ export function connectWorkbook(session: Session, token: string): Collab {
       if (isPermanentRefusal(event.reason)) refuse(event.reason);
     },
   });
+
+  // The first sync brings the whole workbook (21 MB for 30,000 rows). While the document has an
+  // "update" listener, Yjs encodes every transaction again for it — a second of a phone's time
+  // spent re-encoding what just arrived, which the provider then ignores (its own sync). Nothing
+  // local can change before the first sync (the sheet is not shown yet), so the provider listens
+  // for local changes from then on.
+  ydoc.off("update", provider.boundDocumentUpdateHandler);
+  let sending = false;
+  function sendLocalChanges() {
+    if (sending) return;
+    sending = true;
+    ydoc.on("update", provider.boundDocumentUpdateHandler);
+  }
 
   function refuse(reason: string) {
     patch({ refusedReason: reason, socket: "disconnected", synced: false });

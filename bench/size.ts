@@ -12,7 +12,8 @@ import { type PreparedWorkbook, TargetServer } from "./lib/targets.ts";
  * Hocuspocus: from an encoded state file; Huzhu: from its own store), plus the memory it takes.
  * Then, on a freshly restarted server again, Chromium: Huzhu's editor page until the grid shows
  * and has scrolled to the last row; for bare Hocuspocus, `@hocuspocus/provider` in the same
- * browser until the document synced (no grid: the least any client must spend).
+ * browser until the document synced (no grid: the least any client must spend). Each twice: on
+ * the cold server, then on the warm one (a sheet volunteers are working in stays loaded).
  */
 export interface SizeOptions {
   readonly targets: readonly TargetKind[];
@@ -39,8 +40,8 @@ export interface SizeResult {
   /** A second client with nothing: the whole document from a warm server. */
   readonly fullSyncMs: number;
   readonly fullSyncBytes: number;
-  /** Chromium on a cold server (Partial: bare Hocuspocus has no grid), or why not. */
-  readonly browser: Partial<GridTiming> | { readonly error: string };
+  /** Chromium on a cold server, then again on the now warm one (Partial: bare Hocuspocus has no grid), or why not. */
+  readonly browser: { readonly cold: Partial<GridTiming>; readonly warm: Partial<GridTiming> } | { readonly error: string };
 }
 
 export interface SizeRow {
@@ -120,7 +121,7 @@ async function timeBrowser(
   server: TargetServer,
   workbook: PreparedWorkbook,
   rows: number,
-): Promise<Partial<GridTiming> | { error: string }> {
+): Promise<SizeResult["browser"]> {
   const unavailable = browserUnavailable();
   if (unavailable) return { error: unavailable };
   const browser = await launchBrowser();
@@ -130,12 +131,14 @@ async function timeBrowser(
       if (!link) return { error: "the workbook has no editor link" };
       const url = new URL(link.url);
       url.host = `127.0.0.1:${server.started.port}`;
-      return await timeHuzhuGrid(browser, url.href, REQUESTS_SHEET, rows);
+      const cold = await timeHuzhuGrid(browser, url.href, REQUESTS_SHEET, rows);
+      return { cold, warm: await timeHuzhuGrid(browser, url.href, REQUESTS_SHEET, rows) };
     }
     const page = await ProviderPage.start();
     try {
       const { documentName, token } = workbook.editor;
-      return { syncedMs: await page.timeSync(browser, server.started.collabUrl, documentName, token) };
+      const cold = { syncedMs: await page.timeSync(browser, server.started.collabUrl, documentName, token) };
+      return { cold, warm: { syncedMs: await page.timeSync(browser, server.started.collabUrl, documentName, token) } };
     } finally {
       await page.close();
     }
@@ -175,6 +178,8 @@ const HEADERS = [
   "browser synced ms",
   "grid ms",
   "scrolled ms",
+  "warm synced ms",
+  "warm scrolled ms",
 ];
 
 export function sizeTable(rows: readonly SizeRow[], markdown = false): string {
@@ -194,7 +199,15 @@ export function sizeTable(rows: readonly SizeRow[], markdown = false): string {
       mb(r.heapLoadedBytes),
       ms(r.fullSyncMs),
       (r.fullSyncBytes / 2 ** 20).toFixed(1),
-      ...("error" in r.browser ? ["—", "—", "—"] : [ms(r.browser.syncedMs), ms(r.browser.gridMs), ms(r.browser.scrolledMs)]),
+      ...("error" in r.browser
+        ? ["—", "—", "—", "—", "—"]
+        : [
+            ms(r.browser.cold.syncedMs),
+            ms(r.browser.cold.gridMs),
+            ms(r.browser.cold.scrolledMs),
+            ms(r.browser.warm.syncedMs),
+            ms(r.browser.warm.scrolledMs),
+          ]),
     ];
   });
   return table(HEADERS, body, markdown);

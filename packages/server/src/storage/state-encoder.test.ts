@@ -44,6 +44,20 @@ describe("StateEncoder", () => {
     await store.close();
   });
 
+  it("stops its worker after a while without work and starts another when needed", async () => {
+    const idle = new StateEncoder({ idleMs: 50 });
+    const doc = new Y.Doc();
+    doc.getMap("m").set("a", 1);
+    const stored = { snapshot: Y.encodeStateAsUpdate(doc), snapshotSeq: 0, snapshotChecksum: null, previous: null, updates: [] };
+    await idle.encode(stored);
+    expect(idle.running).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(idle.running).toBe(false);
+    expect((await idle.encode(stored)).state.length).toBeGreaterThan(0);
+    await idle.close();
+    expect(idle.running).toBe(false);
+  });
+
   it("refuses a stored document with an entry that does not verify, and keeps working", async () => {
     const live = new Y.Doc();
     live.getMap("m").set("a", 1);

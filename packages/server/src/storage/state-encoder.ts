@@ -23,17 +23,31 @@ interface Waiting {
  * of milliseconds (hundreds for 30,000 rows); done on the event loop, every editor's changes
  * waited that long at each compaction (bench/README.md). The worker rebuilds the document from
  * what storage holds — the same bytes a load would read — so the server's own copy is never
- * touched. One worker, started at the first use; if it dies, the next use starts another.
+ * touched. One worker, started when needed and stopped after a while without work (its heap held
+ * a whole workbook); if it dies, the next use starts another.
  */
 export class StateEncoder {
   private worker: Worker | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
   private closed = false;
+  /** How long the worker may sit idle before it is stopped to give its memory back. */
+  private readonly idleMs: number;
+
+  constructor({ idleMs = 15_000 }: { idleMs?: number } = {}) {
+    this.idleMs = idleMs;
+  }
+
+  /** Whether a worker is running now. */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
 
   encode(stored: StoredDocument): Promise<EncodedState> {
     if (this.closed) return Promise.reject(new Error("the state encoder is closed"));
     const worker = this.start();
+    clearTimeout(this.idleTimer);
     const id = this.nextId++;
     return new Promise<EncodedState>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
@@ -43,6 +57,7 @@ export class StateEncoder {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.idleTimer);
     const worker = this.worker;
     this.worker = undefined;
     this.failAll(new Error("the state encoder is closed"));
@@ -58,6 +73,7 @@ export class StateEncoder {
       const waiting = this.waiting.get(reply.id);
       if (!waiting) return;
       this.waiting.delete(reply.id);
+      if (this.waiting.size === 0) this.stopWhenIdle(worker);
       if ("error" in reply) waiting.reject(new Error(reply.error));
       else waiting.resolve({ state: reply.state, snapshot: Y.decodeSnapshot(reply.snapshot), lastSeq: reply.lastSeq });
     });
@@ -69,6 +85,16 @@ export class StateEncoder {
     worker.on("exit", (code) => lost(new Error(`the state encoder's worker stopped (exit code ${code})`)));
     this.worker = worker;
     return worker;
+  }
+
+  private stopWhenIdle(worker: Worker): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.worker !== worker || this.waiting.size > 0) return;
+      this.worker = undefined;
+      void worker.terminate();
+    }, this.idleMs);
+    this.idleTimer.unref();
   }
 
   private failAll(error: Error): void {

@@ -72,11 +72,16 @@ export class WriteGuard implements Extension {
     if (role === LinkRole.admin) return;
     if (role !== LinkRole.editor) throw new CollabRefusal(CollabCloseCode.forbidden, "update-forbidden", "this link may not write");
     const effect = readUpdateEffect(document, payload);
-    const workbook = openWorkbook(document);
+    // A sync step 2 also relays what the client received from others, the server's own system
+    // writes included: after a crash the server may have broadcast a new row's case number and
+    // lost it, and the volunteer who holds it gives it back on reconnecting. Only live updates
+    // are the connection's own edits.
+    const workbook = type === SyncType.update ? openWorkbook(document) : undefined;
+    const systemCell = (place: Place) => workbook !== undefined && isSystemCell(workbook, place);
     const insertion = effect.hasGap
       ? undefined
-      : effect.insertions.find((candidate) => !editorMayInsert(candidate) || isSystemCell(workbook, candidate.place));
-    const deletion = effect.deletions.find((candidate) => !editorMayDelete(candidate) || isSystemCell(workbook, candidate));
+      : effect.insertions.find((candidate) => !editorMayInsert(candidate) || systemCell(candidate.place));
+    const deletion = effect.deletions.find((candidate) => !editorMayDelete(candidate) || systemCell(candidate));
     if (effect.hasGap || insertion || deletion) {
       const what = effect.hasGap
         ? "an update with missing dependencies"

@@ -1,17 +1,13 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { HuzhuServer } from "@huzhu/server";
 import { startTestServer } from "@huzhu/server/testing";
-import { type Browser, type Page, chromium } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OUTPUT, PHONE, launchChromium } from "./harness.ts";
 
 // The request form on a phone, as a person in need would use it: fill in, get told about a
 // mistake as they type, fix it, submit, keep the case number and the private link, come back
 // with the link and withdraw. Screenshots go to test-output/ to be looked at.
-
-const OUTPUT = fileURLToPath(new URL("../../../test-output/", import.meta.url));
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "zh-CN" };
 
 describe("request form on a phone (Chromium)", () => {
   let server: HuzhuServer;
@@ -19,23 +15,10 @@ describe("request form on a phone (Chromium)", () => {
   let formUrl: string;
 
   beforeAll(async () => {
-    mkdirSync(OUTPUT, { recursive: true });
     server = await startTestServer({ forms: { minFillMs: 1_000 } });
     const created = await server.createWorkbook({ template: "shanghai-medical", title: "上海医疗紧急求助" });
     formUrl = created.links.form.url;
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -31,6 +31,17 @@ export { formatInstantCst, isIsoInstant } from "./columns/date-time.ts";
 export { normalizePhone } from "./columns/phone.ts";
 export { findOption } from "./columns/select.ts";
 export { type CardColumns, cardColumns, findTintColumn, rowTint } from "./sheets/card.ts";
+export {
+  HistoryEvent,
+  type HistoryEntry,
+  type HistoryPage,
+  type IgnoredColumn,
+  type ImportIssue,
+  ImportIssueCode,
+  type RestoreSkip,
+  type VersionInfo,
+  VersionKind,
+} from "./api-types.ts";
 export { parseSafeUrl } from "./columns/url.ts";
 export {
   type PublicCondition,

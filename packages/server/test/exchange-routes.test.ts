@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { ColumnId, RowId, SheetId } from "@huzhu/schema";
 import { describe, expect, it } from "vitest";
 import { readImportFile } from "../src/exchange/index.ts";
-import type { HistoryEntry } from "../src/http/history-routes.ts";
+import type { HistoryEntry } from "@huzhu/schema";
 import type { HuzhuServer } from "../src/index.ts";
 import { createWorkbookOverHttp, useHarness, waitFor } from "./helpers.ts";
 import { api, issueLink } from "./history-helpers.ts";

@@ -1,6 +1,6 @@
 import type { ColumnId, RowId, SheetId } from "@huzhu/schema";
 import { describe, expect, it } from "vitest";
-import type { HistoryEntry } from "../src/http/history-routes.ts";
+import type { HistoryEntry } from "@huzhu/schema";
 import type { VersionInfo } from "../src/storage/version-store.ts";
 import { createWorkbookOverHttp, useHarness, waitFor } from "./helpers.ts";
 import { api, issueLink } from "./history-helpers.ts";

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { ColumnId, RowId, SheetId } from "@huzhu/schema";
 import { describe, expect, it } from "vitest";
-import type { HistoryEntry } from "../src/http/history-routes.ts";
+import type { HistoryEntry } from "@huzhu/schema";
 import { connectPeer, createWorkbookOverHttp, openDatabase, useHarness, waitFor } from "./helpers.ts";
 import { DAY, api, issueLink, testClock } from "./history-helpers.ts";
 

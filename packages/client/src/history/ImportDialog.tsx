@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from "react";
 import { Modal } from "../ui/Modal.tsx";
 import { describeError } from "./api-error.ts";
-import type { ImportIssue, ImportPreview, ImportResult } from "./api-types.ts";
+import type { ImportPreview, ImportResult } from "./api-types.ts";
+import type { ImportIssue } from "@huzhu/schema";
 import {
   type MappingState,
   columnLetter,

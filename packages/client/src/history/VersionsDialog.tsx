@@ -3,7 +3,7 @@ import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { Modal } from "../ui/Modal.tsx";
 import { showToast } from "../ui/toasts.ts";
 import { describeError } from "./api-error.ts";
-import { type VersionInfo, VersionKind } from "./api-types.ts";
+import { type VersionInfo, VersionKind } from "@huzhu/schema";
 import { describeActor, describeVersion } from "./history-format.ts";
 import { VersionViewer } from "./VersionViewer.tsx";
 import type { WorkbookApi } from "./workbook-api.ts";

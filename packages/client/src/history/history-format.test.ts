@@ -1,6 +1,6 @@
 import type { ColumnDef, ColumnId } from "@huzhu/schema";
 import { describe, expect, it } from "vitest";
-import type { HistoryEntry } from "./api-types.ts";
+import type { HistoryEntry } from "@huzhu/schema";
 import { describeActor, describeVia, formatHistory, formatHistoryEntry, formatHistoryValue } from "./history-format.ts";
 
 function column(partial: Partial<ColumnDef> & Pick<ColumnDef, "id" | "type" | "label">): ColumnDef {

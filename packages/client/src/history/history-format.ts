@@ -1,5 +1,5 @@
 import { type ColumnDef, formatCell, formatInstantCst, readCell } from "@huzhu/schema";
-import { type HistoryEntry, HistoryEvent } from "./api-types.ts";
+import { type HistoryEntry, HistoryEvent } from "@huzhu/schema";
 
 /** What a purged value shows instead of itself. */
 export const ERASED_TEXT = "已清除";

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { ConnectionState } from "../collab/connection.ts";
 import type { ReadableStore } from "../lib/store.ts";
 import { describeError } from "./api-error.ts";
-import type { HistoryEntry } from "./api-types.ts";
+import type { HistoryEntry } from "@huzhu/schema";
 import type { WorkbookApi } from "./workbook-api.ts";
 
 /** A row's history as loaded so far. */

@@ -1,14 +1,6 @@
 import { ApiError, apiErrorOf, networkError } from "./api-error.ts";
-import type {
-  HistoryPage,
-  ImportMapping,
-  ImportPreview,
-  ImportResult,
-  PurgeResult,
-  RestoreResult,
-  VersionInfo,
-  VersionView,
-} from "./api-types.ts";
+import type { ImportMapping, ImportPreview, ImportResult, PurgeResult, RestoreResult, VersionView } from "./api-types.ts";
+import type { HistoryPage, VersionInfo } from "@huzhu/schema";
 import { fileNameFromDisposition } from "./download.ts";
 
 /** Where an upload stands: bytes sent so far, then the server working on it. */

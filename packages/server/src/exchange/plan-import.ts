@@ -1,5 +1,8 @@
 import {
   type CellInputs,
+  type IgnoredColumn,
+  type ImportIssue,
+  ImportIssueCode,
   type CellValue,
   type ColumnId,
   type RowId,
@@ -17,38 +20,7 @@ import { type ImportTable, columnLetter } from "./import-table.ts";
 import { type ImportMapping, isImportable, normaliseHeader } from "./mapping.ts";
 import { restoreNeutralised } from "./neutralise.ts";
 
-/** Kinds of per-cell finding of an import plan. */
-export const ImportIssueCode = { invalidCell: "invalid_cell", requiredMissing: "required_missing" } as const;
-export type ImportIssueCode = (typeof ImportIssueCode)[keyof typeof ImportIssueCode];
-
-/** One cell an import refuses (error) or imports with a remark (warning). */
-export interface ImportIssue {
-  readonly code: ImportIssueCode;
-  /** 1-based row number in the file, as a spreadsheet program shows it. */
-  readonly row: number;
-  /** The sheet column the cell was meant for. */
-  readonly column: ColumnId;
-  /** The file column, as a spreadsheet names it (A, B, … AA). */
-  readonly fileColumn: string;
-  /** The file column's header. */
-  readonly header: string;
-  /** The cell's text (at most 80 characters). */
-  readonly value: string;
-  readonly message: string;
-  readonly messageZh: string;
-}
-
-/** A file column the import leaves out. */
-export interface IgnoredColumn {
-  /** 0-based index of the file column. */
-  readonly index: number;
-  readonly header: string;
-  /**
-   * `system`: mapped to, or named like, a column the server writes (case number, submitted at);
-   * `unmapped`: no sheet column chosen.
-   */
-  readonly reason: "unmapped" | "system";
-}
+export { type IgnoredColumn, type ImportIssue, ImportIssueCode } from "@huzhu/schema";
 
 /** What an import would do, computed without changing anything; shown to the user before applying. */
 export interface ImportPlan {

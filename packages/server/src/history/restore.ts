@@ -1,5 +1,6 @@
 import {
   type CellInputs,
+  type RestoreSkip,
   type CellValue,
   type Row,
   type RowId,
@@ -17,13 +18,7 @@ export interface RestoreScope {
   readonly rowId?: RowId;
 }
 
-/** Something a restore left as it is, and why. */
-export interface RestoreSkip {
-  readonly sheetId: string;
-  readonly rowId?: string;
-  readonly columnId?: string;
-  readonly reason: "sheet-missing" | "row-missing" | "value-not-accepted" | "purged";
-}
+export type { RestoreSkip } from "@huzhu/schema";
 
 /** What a restore changed. */
 export interface RestoreSummary {

@@ -1,4 +1,4 @@
-import { type RowId, type SheetId, isId } from "@huzhu/schema";
+import { type HistoryEntry, type HistoryEvent, type RowId, type SheetId, isId } from "@huzhu/schema";
 import { z } from "zod";
 import { NotStoredError, type VersionService } from "../history/versions.ts";
 import type { AuditEntry, AuditStore } from "../storage/audit-store.ts";
@@ -23,26 +23,7 @@ export const RestoreRequest = z
   .strictObject({ sheetId: z.string().refine(isId, "not a sheet id").optional(), rowId: z.string().min(1).max(64).optional() })
   .refine((body) => !body.rowId || body.sheetId, { message: "rowId needs sheetId", path: ["sheetId"] });
 
-/** One line of a row's history, as `GET …/rows/:sheetId/:rowId/history` answers it. */
-export interface HistoryEntry {
-  readonly id: number;
-  readonly at: string;
-  /** The link label of whoever made the change, or "form" / "system". */
-  readonly actor: string;
-  /** edit, import, restore, form-submission, case-numbers, retention, purge… */
-  readonly via: string;
-  /** What changed: a cell, or the row itself. */
-  readonly event: "cell" | "created" | "trashed" | "untrashed" | "closed" | "reopened" | "purged" | "removed" | "other";
-  /** The column of a cell change; null for row events. */
-  readonly columnId: string | null;
-  /** Old and new value (JSON values); absent when the key had none or the values were erased. */
-  readonly before?: unknown;
-  readonly after?: unknown;
-  /** A purge erased the values of this entry; who and when remain. */
-  readonly valuesErased: boolean;
-}
-
-function eventOf(entry: AuditEntry): HistoryEntry["event"] {
+function eventOf(entry: AuditEntry): HistoryEvent {
   const set = entry.after !== null;
   switch (entry.key) {
     case "":

@@ -3,24 +3,9 @@
  * ones (by time and by number of changes), named ones, and the one taken before every restore.
  */
 
-/** Why a version was saved. */
-export const VersionKind = { auto: "auto", named: "named", beforeRestore: "before-restore" } as const;
-export type VersionKind = (typeof VersionKind)[keyof typeof VersionKind];
+import type { VersionInfo, VersionKind } from "@huzhu/schema";
 
-/** A version without its state. */
-export interface VersionInfo {
-  readonly id: number;
-  readonly workbookId: string;
-  readonly kind: VersionKind;
-  /** Given by whoever saved a named version; null for automatic ones. */
-  readonly name: string | null;
-  /** The link label of whoever saved it, or "system". */
-  readonly createdBy: string;
-  /** ISO 8601. */
-  readonly createdAt: string;
-  /** Size of the stored state in bytes. */
-  readonly byteSize: number;
-}
+export { type VersionInfo, VersionKind } from "@huzhu/schema";
 
 /** A version with its state. */
 export interface StoredVersion extends VersionInfo {

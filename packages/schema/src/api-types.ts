@@ -3,6 +3,22 @@ import type { ColumnId } from "./ids.ts";
 // Answers of the server's HTTP API that the client reads, as docs/api.md describes them: one
 // definition for the server that sends them and the client that reads them.
 
+/** Answer of `GET /api/workbooks/:id/session` and `GET /api/session`: what the client needs to open the workbook. */
+export interface WorkbookSession {
+  readonly workbookId: string;
+  readonly role: string;
+  readonly label: string;
+  readonly color: string;
+  /**
+   * The document this link opens: the workbook (admin, editor), its public projection (public),
+   * or null for a form link, which opens no document.
+   */
+  readonly documentName: string | null;
+  /** The workbook's read-only public projection document (`<id>.public`). */
+  readonly publicDocumentName: string;
+  readonly collabUrl: string;
+}
+
 /** What a row-history line is about: a cell, or the row itself. */
 export const HistoryEvent = {
   cell: "cell",

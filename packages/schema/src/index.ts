@@ -41,6 +41,7 @@ export {
   type RestoreSkip,
   type VersionInfo,
   VersionKind,
+  type WorkbookSession,
 } from "./api-types.ts";
 export { parseSafeUrl } from "./columns/url.ts";
 export {

@@ -1,3 +1,5 @@
+import type { WorkbookSession } from "@huzhu/schema";
+
 /** What an editor link carries: `/w/<workbookId>#token=<token>` (the token never reaches server logs). */
 export interface EditorLink {
   readonly workbookId: string;
@@ -6,15 +8,8 @@ export interface EditorLink {
   readonly sheetId: string | null;
 }
 
-/** The server's answer to `GET /api/workbooks/<id>/session`. */
-export interface Session {
-  readonly workbookId: string;
-  readonly role: string;
-  readonly label: string;
-  readonly color: string;
-  readonly documentName: string;
-  readonly collabUrl: string;
-}
+/** The server's answer to `GET /api/workbooks/<id>/session` for a link that opens a document. */
+export type Session = WorkbookSession & { readonly documentName: string };
 
 /** A session that could not be opened, with the sentence to show. */
 export class SessionError extends Error {

@@ -1,4 +1,4 @@
-import { isWorkbookId } from "@huzhu/schema";
+import { type WorkbookSession, isWorkbookId } from "@huzhu/schema";
 import { publicDocumentName } from "../collab/document-names.ts";
 import { resolveToken, verifyLink } from "../links.ts";
 import { type DocStore, type LinkRecord, LinkRole } from "../storage/doc-store.ts";
@@ -16,21 +16,7 @@ export interface ApiDependencies {
   readonly createWorkbook: (body: unknown) => Promise<CreatedWorkbook>;
 }
 
-/** Answer of `GET /api/workbooks/:id/session` and `GET /api/session`: what the client needs to open the workbook. */
-export interface WorkbookSession {
-  readonly workbookId: string;
-  readonly role: string;
-  readonly label: string;
-  readonly color: string;
-  /**
-   * The document this link opens: the workbook (admin, editor), its public projection (public),
-   * or null for a form link, which opens no document.
-   */
-  readonly documentName: string | null;
-  /** The workbook's read-only public projection document (`<id>.public`). */
-  readonly publicDocumentName: string;
-  readonly collabUrl: string;
-}
+export type { WorkbookSession } from "@huzhu/schema";
 
 /** The session of a working link. */
 export function sessionFor(link: LinkRecord, collabUrl: string): WorkbookSession {

@@ -169,7 +169,8 @@ function writeProjection(projection: PublicWorkbook, target: Y.Doc, applied: Map
   const sheets = sheetsMap(target) as Y.Map<unknown>;
   removeOthers(sheets, new Set(projection.sheets.map((s) => s.id)));
   for (const sheet of projection.sheets) {
-    if (applied.get(sheet.id) === sheet && sheets.has(sheet.id)) continue;
+    const previous = applied.get(sheet.id) as PublicSheet | undefined;
+    if (previous === sheet && sheets.has(sheet.id)) continue;
     applied.set(sheet.id, sheet);
     const ySheet = ensureChild(sheets, sheet.id);
     put(ySheet, SheetKey.name, sheet.name);
@@ -177,21 +178,37 @@ function writeProjection(projection: PublicWorkbook, target: Y.Doc, applied: Map
     put(ySheet, SheetKey.order, sheet.order);
     put(ySheet, SheetKey.body, sheet.body);
     put(ySheet, SheetKey.publicMode, PublicMode.all);
+    const rows = ensureChild(ySheet, SheetKey.rows);
+    if (previous && previous.columns === sheet.columns) {
+      // Only rows changed since `previous` (trackPublicView shares everything else), and the
+      // target holds `previous` as written (any other transaction clears the record): write the
+      // difference instead of walking every row of the target.
+      const kept = new Set(sheet.rows.map((row) => row.id));
+      for (const row of previous.rows) {
+        if (kept.has(row.id)) continue;
+        rows.delete(row.id);
+        applied.delete(`${sheet.id}/${row.id}`);
+      }
+      for (const row of sheet.rows) if (applied.get(`${sheet.id}/${row.id}`) !== row) writeRow(rows, sheet.id, row, applied);
+      continue;
+    }
     const columns = ensureChild(ySheet, SheetKey.columns);
     removeOthers(columns, new Set(sheet.columns.map((c) => c.id)));
     for (const column of sheet.columns) writeColumn(ensureChild(columns, column.id), column);
-    const rows = ensureChild(ySheet, SheetKey.rows);
     removeOthers(rows, new Set(sheet.rows.map((r) => r.id)));
     for (const row of sheet.rows) {
-      const key = `${sheet.id}/${row.id}`;
-      if (applied.get(key) === row && rows.has(row.id)) continue;
-      applied.set(key, row);
-      const yRow = asYMap(rows.get(row.id)) ?? (rows.set(row.id, createYMap({})) as Y.Map<unknown>);
-      put(yRow, RowKey.order, row.order);
-      removeOthers(yRow, new Set([RowKey.order, ...Object.keys(row.cells)]));
-      for (const [columnId, value] of Object.entries(row.cells)) put(yRow, columnId, value);
+      if (applied.get(`${sheet.id}/${row.id}`) === row && rows.has(row.id)) continue;
+      writeRow(rows, sheet.id, row, applied);
     }
   }
+}
+
+function writeRow(rows: Y.Map<unknown>, sheetId: string, row: PublicRow, applied: Map<string, PublicRow | PublicSheet>): void {
+  applied.set(`${sheetId}/${row.id}`, row);
+  const yRow = asYMap(rows.get(row.id)) ?? (rows.set(row.id, createYMap({})) as Y.Map<unknown>);
+  put(yRow, RowKey.order, row.order);
+  removeOthers(yRow, new Set([RowKey.order, ...Object.keys(row.cells)]));
+  for (const [columnId, value] of Object.entries(row.cells)) put(yRow, columnId, value);
 }
 
 function writeColumn(map: Y.Map<unknown>, column: SheetColumn): void {

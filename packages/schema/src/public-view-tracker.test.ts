@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { RowId, SheetId } from "./ids.ts";
-import { publicProjection, publicViewJson } from "./projection.ts";
+import { openWorkbook } from "./doc/workbook.ts";
+import { applyProjection, publicProjection, publicViewJson } from "./projection.ts";
 import { trackPublicView } from "./public-view-tracker.ts";
 import { createFromTemplate } from "./sheets/templates.ts";
 import { seededRandom } from "./testing/random.ts";
@@ -13,6 +14,7 @@ describe("trackPublicView", () => {
     const ydoc = new Y.Doc();
     const workbook = createFromTemplate(ydoc, "shanghai-medical", { sampleData: true });
     const tracker = trackPublicView(workbook, ydoc);
+    const kept = new Y.Doc();
     const random = seededRandom(7);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
     const ids = (): RowId[] => workbook.listRows(requests, { includeDeleted: true }).map((row) => row.id);
@@ -45,6 +47,11 @@ describe("trackPublicView", () => {
       const view = tracker.view();
       expect(view).toEqual(expected);
       expect(publicViewJson(view)).toBe(JSON.stringify(expected));
+      // Applied view by view, a public document ends as one written from scratch.
+      applyProjection(view, kept);
+      const fresh = new Y.Doc();
+      applyProjection(expected, fresh);
+      expect(publicProjection(openWorkbook(kept))).toEqual(publicProjection(openWorkbook(fresh)));
     }
     tracker.stop();
   });

@@ -63,7 +63,7 @@ export interface HuzhuServerOptions {
   readonly logger?: Logger;
   /** Storage to use instead of the SQLite database in dataDir; the server closes it on close. */
   readonly store?: DocStore;
-  /** Compact a document's log once it holds this many updates, even while it is being edited. Default 5000. */
+  /** Compact a document's log once it holds this many updates, even while it is being edited. Default 20,000. */
   readonly compactAfterUpdates?: number;
   /** Clock of history, versions and retention (tests move it forward). Default: the system clock. */
   readonly now?: () => Date;

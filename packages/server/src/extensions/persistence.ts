@@ -56,6 +56,15 @@ interface CapturedState {
   readonly failures: number;
 }
 
+/**
+ * Updates after which a document being edited is compacted anyway. Compaction happens mostly when
+ * edits settle (Hocuspocus' debounced store); this bounds the log under sustained editing. A
+ * compaction rebuilds and encodes the whole workbook (in a worker, but on a 2-core machine it
+ * still competes with the editors for CPU), so under a burst it should come rarely: 20,000 small
+ * updates are a few MB of log and a fraction of a second of replay at load.
+ */
+const COMPACT_AFTER_UPDATES = 20_000;
+
 /** y-protocols sync message types, as Hocuspocus passes them to beforeSync. */
 const SyncType = { step1: 0, step2: 1, update: 2 } as const;
 
@@ -89,7 +98,7 @@ export class Persistence implements Extension {
   readonly storeBeforeAck: Extension;
 
   constructor(configuration: PersistenceConfiguration) {
-    this.configuration = { ...configuration, compactAfterUpdates: configuration.compactAfterUpdates ?? 5000 };
+    this.configuration = { ...configuration, compactAfterUpdates: configuration.compactAfterUpdates ?? COMPACT_AFTER_UPDATES };
     this.encoder = configuration.encoder;
     this.storeBeforeAck = new StoreBeforeAck((payload) => this.storeIncoming(payload));
   }

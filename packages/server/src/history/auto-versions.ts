@@ -40,7 +40,7 @@ interface DocVersions {
   timer: NodeJS.Timeout | undefined;
   /** When the timer fires (ms since the epoch). */
   timerAt: number;
-  /** When the last automatic version was started (ms since the epoch); 0 before the first. */
+  /** When the last automatic version was started, or the workbook loaded (ms since the epoch). */
   savedAt: number;
 }
 
@@ -70,7 +70,8 @@ export class AutoVersions implements Extension {
   async afterLoadDocument({ document }: afterLoadDocumentPayload): Promise<void> {
     // A public projection is derived and never stored, in versions neither (audiences.md).
     if (isPublicDocumentName(document.name)) return;
-    const state: DocVersions = { changes: 0, timer: undefined, timerAt: 0, savedAt: 0 };
+    // Counted from the load: a workbook opened into a burst of edits is not versioned at once.
+    const state: DocVersions = { changes: 0, timer: undefined, timerAt: 0, savedAt: Date.now() };
     this.docs.set(document, state);
     // Registered after loading: the replay from storage is not a change.
     document.on("update", () => {

@@ -35,7 +35,8 @@ export function connectWorkbook(session: Session, token: string): Collab {
     token,
     onStatus: ({ status }) => patch({ socket: status as SocketStatus, ...(status === "connected" ? {} : { synced: false }) }),
     onSynced: ({ state }) => {
-      if (state) sendLocalChanges();
+      // Listening again is a no-op: a document's listeners are a set.
+      if (state) ydoc.on("update", provider.boundDocumentUpdateHandler);
       patch(state ? { synced: true, everSynced: true } : { synced: false });
     },
     onUnsyncedChanges: ({ number }) => patch({ unsynced: number }),
@@ -55,12 +56,6 @@ export function connectWorkbook(session: Session, token: string): Collab {
   // local can change before the first sync (the sheet is not shown yet), so the provider listens
   // for local changes from then on.
   ydoc.off("update", provider.boundDocumentUpdateHandler);
-  let sending = false;
-  function sendLocalChanges() {
-    if (sending) return;
-    sending = true;
-    ydoc.on("update", provider.boundDocumentUpdateHandler);
-  }
 
   function refuse(reason: string) {
     patch({ refusedReason: reason, socket: "disconnected", synced: false });

@@ -12,6 +12,7 @@ import * as Y from "yjs";
 import { CollabCloseCode, CollabRefusal } from "../collab/context.ts";
 import { isPublicDocumentName } from "../collab/document-names.ts";
 import type { DocStore } from "../storage/doc-store.ts";
+import { matchesChecksum } from "../storage/integrity.ts";
 import { UnrecoverableDocumentError, recoverDocument } from "../storage/recover-document.ts";
 import type { StateEncoder } from "../storage/state-encoder.ts";
 import type { StorageHealth } from "../storage/storage-health.ts";
@@ -287,6 +288,15 @@ export class Persistence implements Extension {
     const state = this.docs.get(document);
     if (!state) return Y.encodeStateAsUpdate(document);
     if (state.pending.size > 0) await Promise.allSettled(state.pending);
+    if (state.compaction) await state.compaction.catch(() => {});
+    if (this.encoder && !state.unstored && state.sinceCompaction === 0) {
+      // Right after a compaction (as when a workbook unloads) the stored snapshot is the whole
+      // state: no need to rebuild it.
+      const stored = await this.configuration.store.loadDocument(document.name);
+      const snapshot = stored?.snapshot;
+      const logAfter = stored?.updates.some(({ seq }) => seq > stored.snapshotSeq);
+      if (stored && snapshot && !logAfter && matchesChecksum(snapshot, stored.snapshotChecksum)) return snapshot;
+    }
     return (await this.capture(document, state)).state;
   }
 

@@ -31,10 +31,10 @@ function editorMayDelete(place: Place): boolean {
  * their case number, and a volunteer's client shows these columns read-only. A modified client
  * or a standard Yjs client must not be able to change them either.
  */
-function isSystemCell(workbook: Workbook, place: Place): boolean {
+function isSystemCell(place: Place, workbook: () => Workbook): boolean {
   if (place === INERT || place === UNRESOLVED || !isRowValuePath(place)) return false;
   const [, sheetId, , , key] = place;
-  return Object.values(SystemField).some((field) => workbook.systemColumn(sheetId as SheetId, field)?.id === key);
+  return Object.values(SystemField).some((field) => workbook().systemColumn(sheetId as SheetId, field)?.id === key);
 }
 
 function describe(place: Place): string {
@@ -76,8 +76,8 @@ export class WriteGuard implements Extension {
     // writes included: after a crash the server may have broadcast a new row's case number and
     // lost it, and the volunteer who holds it gives it back on reconnecting. Only live updates
     // are the connection's own edits.
-    const workbook = type === SyncType.update ? openWorkbook(document) : undefined;
-    const systemCell = (place: Place) => workbook !== undefined && isSystemCell(workbook, place);
+    let workbook: Workbook | undefined;
+    const systemCell = (place: Place) => type === SyncType.update && isSystemCell(place, () => (workbook ??= openWorkbook(document)));
     const insertion = effect.hasGap
       ? undefined
       : effect.insertions.find((candidate) => !editorMayInsert(candidate) || systemCell(candidate.place));

@@ -1,4 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
+import { sqliteTransaction } from "./sqlite-transaction.ts";
 
 /** A write waiting for its turn's transaction. */
 interface QueuedWrite {
@@ -38,13 +39,10 @@ export class SqliteGroupCommit {
     const batch = this.queued;
     this.queued = [];
     if (batch.length === 0) return;
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
     try {
-      this.db.exec("BEGIN IMMEDIATE");
-      for (const { write } of batch) outcomes.push(this.inSavepoint(write));
-      this.db.exec("COMMIT");
+      outcomes = sqliteTransaction(this.db, () => batch.map(({ write }) => this.inSavepoint(write)));
     } catch (error) {
-      if (this.db.isTransaction) this.db.exec("ROLLBACK");
       for (const { reject } of batch) reject(error);
       return;
     }

@@ -4,6 +4,7 @@ import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import type { DocStore, LinkRecord, LinkRole, NewWorkbook, StoredDocument, WorkbookRecord } from "./doc-store.ts";
 import { checksumOf } from "./integrity.ts";
 import { SqliteGroupCommit } from "./sqlite-group-commit.ts";
+import { sqliteTransaction } from "./sqlite-transaction.ts";
 import { migrate } from "./sqlite-schema.ts";
 
 /** The database file's name inside DATA_DIR. */
@@ -119,15 +120,7 @@ export class SqliteDocStore implements DocStore {
 
   /** Runs `fn` in one transaction; `IMMEDIATE` takes the write lock up front for writers. */
   private transaction<T>(fn: () => T, mode: "IMMEDIATE" | "DEFERRED" = "IMMEDIATE"): T {
-    this.db.exec(`BEGIN ${mode}`);
-    try {
-      const result = fn();
-      this.db.exec("COMMIT");
-      return result;
-    } catch (error) {
-      if (this.db.isTransaction) this.db.exec("ROLLBACK");
-      throw error;
-    }
+    return sqliteTransaction(this.db, fn, mode);
   }
 
   /** The open database, for the stores of other concerns that share it (audit, versions, lifecycle). */

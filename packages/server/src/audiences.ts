@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { DatabaseSync } from "node:sqlite";
 import type { Extension, Hocuspocus } from "@hocuspocus/server";
 import type { Logger } from "pino";
 import { ClientIds } from "./extensions/client-ids.ts";
@@ -62,9 +61,10 @@ export function createAudiences(setup: AudienceSetup): Audiences {
   // On PostgreSQL with DATABASE_URL; else on the doc store's SQLite connection (or, for a doc
   // store of another kind, in tests, a SQLite database of their own in dataDir).
   const own = setup.postgres || setup.store instanceof SqliteDocStore ? undefined : new SqliteDocStore(setup.dataDir);
-  const database = (setup.store instanceof SqliteDocStore ? setup.store.database : own?.database) as DatabaseSync;
+  const sqlite = (setup.store instanceof SqliteDocStore ? setup.store : own) as SqliteDocStore;
+  const database = sqlite?.database;
   const links: LinkStore = setup.postgres ? new PostgresLinkStore(setup.postgres) : new SqliteLinkStore(database);
-  const states: PublicStateStore = setup.postgres ? new PostgresPublicStateStore(setup.postgres) : new SqlitePublicStateStore(database);
+  const states: PublicStateStore = setup.postgres ? new PostgresPublicStateStore(setup.postgres) : new SqlitePublicStateStore(sqlite);
   const projections = new PublicProjections({
     openWorkbook: (workbookId) => setup.hocuspocus().openDirectConnection(workbookId, PROJECTION_ACTOR),
     states,

@@ -1,4 +1,3 @@
-import type { DatabaseSync } from "node:sqlite";
 import type { Document, Extension, Hocuspocus } from "@hocuspocus/server";
 import type { Logger } from "pino";
 import { DependencyGate } from "./extensions/dependency-gate.ts";
@@ -73,8 +72,9 @@ export interface History {
   quiesce(): Promise<void>;
 }
 
-function sqliteStores(db: DatabaseSync): HistoryStores {
-  return { audit: new SqliteAuditStore(db), versions: new SqliteVersionStore(db), lifecycle: new SqliteLifecycleStore(db) };
+function sqliteStores(store: SqliteDocStore): HistoryStores {
+  const db = store.database;
+  return { audit: new SqliteAuditStore(store), versions: new SqliteVersionStore(db), lifecycle: new SqliteLifecycleStore(db) };
 }
 
 /**
@@ -88,7 +88,7 @@ export function createHistory(setup: HistorySetup): History {
   if (!options.stores && !(setup.store instanceof SqliteDocStore)) {
     throw new Error("a doc store other than SQLite needs history stores of its own (options.history.stores)");
   }
-  const stores = options.stores ?? sqliteStores((setup.store as SqliteDocStore).database);
+  const stores = options.stores ?? sqliteStores(setup.store as SqliteDocStore);
   const gate = new DependencyGate({ logger });
   const audit = new AuditLog({ store: stores.audit, logger, now });
   const autoVersions = new AutoVersions({

@@ -63,13 +63,20 @@ export interface FormDependencies {
   readonly publicUrl: string;
   readonly rules: TicketRules;
   readonly limiters: FormLimiters;
+  /**
+   * Claims this server is making now, by submission id: a double tap's copies wait for the first
+   * one's claim instead of each charging the rate limits while it is on its way to disk.
+   */
+  readonly claimsUnderWay: Map<string, ReturnType<FormStore["claimSubmission"]>>;
   readonly trustedProxies: ReadonlySet<string>;
   readonly logger: Logger;
   readonly now: () => number;
 }
 
 /** Builds the dependencies' settings part from options and defaults. */
-export function formSettings(options: FormOptions = {}): Pick<FormDependencies, "rules" | "limiters" | "trustedProxies"> {
+export function formSettings(
+  options: FormOptions = {},
+): Pick<FormDependencies, "rules" | "limiters" | "claimsUnderWay" | "trustedProxies"> {
   const limits = { ...DEFAULT_FORM_LIMITS, ...options.limits };
   return {
     rules: { minFillMs: options.minFillMs ?? 3_000, maxAgeMs: options.ticketMaxAgeMs ?? 24 * 3_600_000 },
@@ -79,6 +86,7 @@ export function formSettings(options: FormOptions = {}): Pick<FormDependencies, 
       submissionsPerLink: new TokenBuckets(limits.submissionsPerLink),
       manageWrites: new TokenBuckets(limits.writesPerManageLink),
     },
+    claimsUnderWay: new Map(),
     trustedProxies: new Set(options.trustedProxies ?? []),
   };
 }

@@ -213,6 +213,13 @@ export async function submitForm(
   });
 
   if (earlier) return { reply: await complete(deps, earlier, cells), replayed: true };
+  const underWay = deps.claimsUnderWay.get(submissionId);
+  if (underWay) {
+    // A double tap whose first copy is being claimed now: the same row, no second charge.
+    const { record } = await underWay;
+    if (record.fingerprint !== print) throw ticketUsed();
+    return { reply: await complete(deps, record, cells), replayed: true };
+  }
 
   const limiters = deps.limiters;
   const now = deps.now();
@@ -226,7 +233,7 @@ export async function submitForm(
   limiters.submissionsPerAddress.take(address, now);
   limiters.submissionsPerLink.take(link.id, now);
 
-  const claim = await deps.formStore.claimSubmission({
+  const claiming = deps.formStore.claimSubmission({
     submissionId,
     workbookId: link.workbookId,
     linkId: link.id,
@@ -236,8 +243,11 @@ export async function submitForm(
     manageTokenHash: hashToken(manageTokenFor(deps.secret, submissionId)),
     createdAt: new Date(now).toISOString(),
   });
+  deps.claimsUnderWay.set(submissionId, claiming);
+  const claim = await claiming.finally(() => deps.claimsUnderWay.delete(submissionId));
   if (!claim.claimed) {
-    // Another request with this ticket claimed it first (a double tap): it stores the row, so
+    // Another request with this ticket claimed it first (a double tap seen by another instance,
+    // or after this one's claim was done): it stores the row, so
     // this one gives its tokens back, then answers the same (same answers, same row).
     limiters.submissionsPerAddress.giveBack(address, now);
     limiters.submissionsPerLink.giveBack(link.id, now);

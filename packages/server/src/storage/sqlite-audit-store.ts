@@ -1,6 +1,6 @@
-import type { DatabaseSync } from "node:sqlite";
 import type { AuditEntry, AuditStore, NewAuditEntry } from "./audit-store.ts";
-import { sqliteTransaction } from "./sqlite-transaction.ts";
+import type { SqliteGroupCommit } from "./sqlite-group-commit.ts";
+import type { SqliteDocStore } from "./sqlite-store.ts";
 
 interface AuditRow {
   id: number;
@@ -16,40 +16,29 @@ interface AuditRow {
   values_erased: number;
 }
 
-/** The audit log in the server's SQLite database (table `audit_entries`). */
+/**
+ * The audit log in the server's SQLite database (table `audit_entries`), through the doc store's
+ * connection for reads; entries and erasures go through its group commit, in order, so an
+ * erasure never overtakes the entries written before it.
+ */
 export class SqliteAuditStore implements AuditStore {
-  private readonly db: DatabaseSync;
+  private readonly writes: SqliteGroupCommit;
   private readonly statements;
 
-  constructor(db: DatabaseSync) {
-    this.db = db;
+  constructor(docs: Pick<SqliteDocStore, "database" | "writes">) {
+    const db = docs.database;
+    this.writes = docs.writes;
     this.statements = {
-      insert: db.prepare(
-        `INSERT INTO audit_entries (workbook_id, sheet_id, row_id, key, actor, via, at, before_value, after_value)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
       history: db.prepare(
         `SELECT * FROM audit_entries WHERE workbook_id = ? AND sheet_id = ? AND row_id = ? AND id < ?
          ORDER BY id DESC LIMIT ?`,
-      ),
-      eraseAll: db.prepare(
-        `UPDATE audit_entries SET before_value = NULL, after_value = NULL, values_erased = 1
-         WHERE workbook_id = ? AND sheet_id = ? AND row_id = ? AND values_erased = 0`,
-      ),
-      eraseKey: db.prepare(
-        `UPDATE audit_entries SET before_value = NULL, after_value = NULL, values_erased = 1
-         WHERE workbook_id = ? AND sheet_id = ? AND row_id = ? AND key = ? AND values_erased = 0`,
       ),
     };
   }
 
   async appendAuditEntries(entries: readonly NewAuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    sqliteTransaction(this.db, () => {
-      for (const e of entries) {
-        this.statements.insert.run(e.workbookId, e.sheetId, e.rowId, e.key, e.actor, e.via, e.at, e.before, e.after);
-      }
-    });
+    await this.writes.write("appendAuditEntries", entries);
   }
 
   async listRowHistory(
@@ -81,11 +70,6 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async eraseRowValues(workbookId: string, sheetId: string, rowId: string, keys: readonly string[] | null): Promise<number> {
-    return sqliteTransaction(this.db, () => {
-      if (keys === null) return Number(this.statements.eraseAll.run(workbookId, sheetId, rowId).changes);
-      let erased = 0;
-      for (const key of keys) erased += Number(this.statements.eraseKey.run(workbookId, sheetId, rowId, key).changes);
-      return erased;
-    });
+    return this.writes.write("eraseAuditValues", workbookId, sheetId, rowId, keys);
   }
 }

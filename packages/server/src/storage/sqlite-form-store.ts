@@ -48,37 +48,14 @@ export class SqliteFormStore implements FormStore {
     const db = docs.database;
     this.writes = docs.writes;
     this.statements = {
-      insert: db.prepare(
-        `INSERT INTO form_submissions
-           (submission_id, workbook_id, link_id, sheet_id, row_id, fingerprint, manage_token_hash, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (submission_id) DO NOTHING`,
-      ),
       find: db.prepare("SELECT * FROM form_submissions WHERE submission_id = ?"),
       findByManage: db.prepare("SELECT * FROM form_submissions WHERE manage_token_hash = ?"),
-      complete: db.prepare("UPDATE form_submissions SET case_number = ?, completed_at = coalesce(completed_at, ?) WHERE submission_id = ?"),
-      withdraw: db.prepare("UPDATE form_submissions SET withdrawn_at = coalesce(withdrawn_at, ?) WHERE submission_id = ?"),
     };
   }
 
-  claimSubmission(submission: NewFormSubmission): Promise<{ claimed: boolean; record: FormSubmissionRecord }> {
-    return this.writes.write(() => this.claim(submission));
-  }
-
-  private claim(submission: NewFormSubmission): { claimed: boolean; record: FormSubmissionRecord } {
-    const s = submission;
-    const { changes } = this.statements.insert.run(
-      s.submissionId,
-      s.workbookId,
-      s.linkId,
-      s.sheetId,
-      s.rowId,
-      s.fingerprint,
-      s.manageTokenHash,
-      s.createdAt,
-    );
-    const row = this.statements.find.get(s.submissionId) as SubmissionRow | undefined;
-    if (!row) throw new Error("a claimed form submission is missing");
-    return { claimed: Number(changes) === 1, record: toRecord(row) };
+  async claimSubmission(submission: NewFormSubmission): Promise<{ claimed: boolean; record: FormSubmissionRecord }> {
+    const { claimed, row } = await this.writes.write("claimSubmission", submission);
+    return { claimed, record: toRecord(row as unknown as SubmissionRow) };
   }
 
   async findSubmission(submissionId: string): Promise<FormSubmissionRecord | undefined> {
@@ -92,11 +69,11 @@ export class SqliteFormStore implements FormStore {
   }
 
   async completeSubmission(submissionId: string, caseNumber: string, at: Date): Promise<void> {
-    await this.writes.write(() => this.statements.complete.run(caseNumber, at.toISOString(), submissionId));
+    await this.writes.write("completeSubmission", submissionId, caseNumber, at.toISOString());
   }
 
   async markWithdrawn(submissionId: string, at: Date): Promise<void> {
-    await this.writes.write(() => this.statements.withdraw.run(at.toISOString(), submissionId));
+    await this.writes.write("withdrawSubmission", submissionId, at.toISOString());
   }
 
   async close(): Promise<void> {}

@@ -17,7 +17,7 @@ describe("SQLite history stores", () => {
   afterEach(() => docs.close());
 
   it("audit: a row's history newest first, paged; erasing values keeps who and when", async () => {
-    const audit = new SqliteAuditStore(docs.database);
+    const audit = new SqliteAuditStore(docs);
     const entry = (key: string, after: string) => ({
       workbookId: WB,
       sheetId: "requests",

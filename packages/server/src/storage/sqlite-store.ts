@@ -4,6 +4,7 @@ import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import type { DocStore, LinkRecord, LinkRole, NewWorkbook, StoredDocument, WorkbookRecord } from "./doc-store.ts";
 import { checksumOf } from "./integrity.ts";
 import { SqliteGroupCommit } from "./sqlite-group-commit.ts";
+import { SQLITE_PRAGMAS } from "./sqlite-writes.ts";
 import { sqliteTransaction } from "./sqlite-transaction.ts";
 import { migrate } from "./sqlite-schema.ts";
 
@@ -61,8 +62,8 @@ function linkParams(link: LinkRecord): SQLInputValue[] {
 /**
  * DocStore on the SQLite built into Node (`node:sqlite`). WAL journal with `synchronous = FULL`:
  * every committed append is fsynced, so an acknowledged update survives a crash or power loss,
- * not only a killed process. Appends and case numbers are grouped per event-loop turn
- * (SqliteGroupCommit); the other calls are synchronous underneath, and their Promises just
+ * not only a killed process. Appends and case numbers go through the group commit on the writer
+ * thread (SqliteGroupCommit); the other calls are synchronous underneath, and their Promises just
  * satisfy the interface.
  */
 export class SqliteDocStore implements DocStore {
@@ -77,16 +78,16 @@ export class SqliteDocStore implements DocStore {
     // files the same mode. The database holds phone numbers and addresses.
     closeSync(openSync(file, "a", 0o600));
     this.db = new DatabaseSync(file);
-    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
+    this.db.exec(SQLITE_PRAGMAS);
     migrate(this.db);
-    this.groupCommit = new SqliteGroupCommit(this.db);
+    // Opens its own connection at the first write, once the tables exist.
+    this.groupCommit = new SqliteGroupCommit({ file });
     const db = this.db;
     this.statements = {
       snapshot: db.prepare(
         "SELECT state, upto_seq, checksum, previous_state, previous_upto_seq, previous_checksum FROM snapshots WHERE doc_name = ?",
       ),
       updatesAfter: db.prepare('SELECT seq, "update", checksum FROM updates WHERE doc_name = ? AND seq > ? ORDER BY seq'),
-      append: db.prepare('INSERT INTO updates (doc_name, "update", checksum, created_at) VALUES (?, ?, ?, ?)'),
       // The snapshot being replaced becomes the previous generation (recovery falls back to it).
       upsertSnapshot: db.prepare(
         `INSERT INTO snapshots (doc_name, state, upto_seq, checksum, created_at) VALUES (?, ?, ?, ?, ?)
@@ -107,14 +108,6 @@ export class SqliteDocStore implements DocStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       findLink: db.prepare("SELECT * FROM links WHERE token_hash = ?"),
-      findCase: db.prepare("SELECT number FROM case_numbers WHERE workbook_id = ? AND row_id = ?"),
-      nextCase: db.prepare(
-        `INSERT INTO case_counters (workbook_id, last_number) VALUES (?, 1)
-         ON CONFLICT (workbook_id) DO UPDATE SET last_number = last_number + 1 RETURNING last_number`,
-      ),
-      insertCase: db.prepare(
-        "INSERT INTO case_numbers (workbook_id, row_id, number, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-      ),
     };
   }
 
@@ -155,11 +148,9 @@ export class SqliteDocStore implements DocStore {
     }, "DEFERRED");
   }
 
-  /** Appends made in one event-loop turn share one transaction and one fsync (SqliteGroupCommit). */
+  /** Appends share a transaction and its fsync with the other writes of their turn (SqliteGroupCommit). */
   appendUpdate(docName: string, update: Uint8Array): Promise<number> {
-    return this.groupCommit.write(() =>
-      Number(this.statements.append.run(docName, update, checksumOf(update), new Date().toISOString()).lastInsertRowid),
-    );
+    return this.groupCommit.write("appendUpdate", docName, update);
   }
 
   /**
@@ -206,28 +197,19 @@ export class SqliteDocStore implements DocStore {
     return row && toLink(row);
   }
 
-  allocateCaseNumber(workbookId: string, rowId: string): Promise<number> {
-    return this.groupCommit.write(() => this.caseNumberOf(workbookId, rowId));
+  async allocateCaseNumber(workbookId: string, rowId: string): Promise<number> {
+    const [number] = await this.groupCommit.write("caseNumbers", workbookId, [rowId]);
+    if (number === undefined) throw new Error("no case number was allocated");
+    return number;
   }
 
   allocateCaseNumbers(workbookId: string, rowIds: readonly string[]): Promise<number[]> {
-    return this.groupCommit.write(() => rowIds.map((rowId) => this.caseNumberOf(workbookId, rowId)));
-  }
-
-  private caseNumberOf(workbookId: string, rowId: string): number {
-    const existing = this.statements.findCase.get(workbookId, rowId) as { number: number } | undefined;
-    if (existing) return existing.number;
-    const { last_number: number } = this.statements.nextCase.get(workbookId) as { last_number: number };
-    this.statements.insertCase.run(workbookId, rowId, number, new Date().toISOString());
-    // Another instance may have numbered the row between our read and insert (not possible
-    // under SQLite's write lock, but the pattern is what a shared PostgreSQL store needs): the
-    // stored number wins and ours is skipped, never reused.
-    return (this.statements.findCase.get(workbookId, rowId) as { number: number }).number;
+    return this.groupCommit.write("caseNumbers", workbookId, rowIds);
   }
 
   async close(): Promise<void> {
     if (!this.db.isOpen) return;
-    this.groupCommit.flush();
+    await this.groupCommit.close();
     this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     this.db.close();
   }

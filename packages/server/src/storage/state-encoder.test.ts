@@ -19,17 +19,12 @@ describe("StateEncoder", () => {
       initialState: first,
       links: [],
     });
-    let last = 0;
-    live.on("update", (update: Uint8Array) => {
-      void store.appendUpdate(name, update).then((seq) => {
-        last = Math.max(last, seq);
-      });
-    });
+    const appends: Promise<number>[] = [];
+    live.on("update", (update: Uint8Array) => appends.push(store.appendUpdate(name, update)));
     const rows = live.getMap("rows");
     for (let i = 0; i < 200; i++) rows.set(`r${i % 50}`, `value ${i}`);
     rows.delete("r3");
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
+    const last = Math.max(...(await Promise.all(appends)));
 
     const stored = await store.loadDocument(name);
     if (!stored) throw new Error("nothing stored");

@@ -1,0 +1,140 @@
+import type { DatabaseSync } from "node:sqlite";
+import type { NewAuditEntry } from "./audit-store.ts";
+import type { NewFormSubmission } from "./form-store.ts";
+import { checksumOf } from "./integrity.ts";
+
+/** The pragmas of every connection to the server's database, the writer thread's included. */
+export const SQLITE_PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+
+/**
+ * The writes that go through the group commit, by name: they run on the writer thread's own
+ * connection (sqlite-writer-worker.ts), so arguments and results are plain, cloneable data.
+ * Everything on an editor's or a requester's path is here; rarer writes (compaction, links,
+ * versions) stay on the main connection.
+ */
+export function prepareWrites(db: DatabaseSync) {
+  const statements = {
+    append: db.prepare('INSERT INTO updates (doc_name, "update", checksum, created_at) VALUES (?, ?, ?, ?)'),
+    findCase: db.prepare("SELECT number FROM case_numbers WHERE workbook_id = ? AND row_id = ?"),
+    nextCase: db.prepare(
+      `INSERT INTO case_counters (workbook_id, last_number) VALUES (?, 1)
+       ON CONFLICT (workbook_id) DO UPDATE SET last_number = last_number + 1 RETURNING last_number`,
+    ),
+    insertCase: db.prepare("INSERT INTO case_numbers (workbook_id, row_id, number, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"),
+    insertSubmission: db.prepare(
+      `INSERT INTO form_submissions
+         (submission_id, workbook_id, link_id, sheet_id, row_id, fingerprint, manage_token_hash, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (submission_id) DO NOTHING`,
+    ),
+    findSubmission: db.prepare("SELECT * FROM form_submissions WHERE submission_id = ?"),
+    completeSubmission: db.prepare(
+      "UPDATE form_submissions SET case_number = ?, completed_at = coalesce(completed_at, ?) WHERE submission_id = ?",
+    ),
+    withdrawSubmission: db.prepare("UPDATE form_submissions SET withdrawn_at = coalesce(withdrawn_at, ?) WHERE submission_id = ?"),
+    insertAudit: db.prepare(
+      `INSERT INTO audit_entries (workbook_id, sheet_id, row_id, key, actor, via, at, before_value, after_value)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    eraseAuditRow: db.prepare(
+      `UPDATE audit_entries SET before_value = NULL, after_value = NULL, values_erased = 1
+       WHERE workbook_id = ? AND sheet_id = ? AND row_id = ? AND values_erased = 0`,
+    ),
+    eraseAuditKey: db.prepare(
+      `UPDATE audit_entries SET before_value = NULL, after_value = NULL, values_erased = 1
+       WHERE workbook_id = ? AND sheet_id = ? AND row_id = ? AND key = ? AND values_erased = 0`,
+    ),
+    upsertPublicState: db.prepare(
+      `INSERT INTO public_states (workbook_id, state_hash, changed_at) VALUES (?, ?, ?)
+       ON CONFLICT (workbook_id) DO UPDATE SET state_hash = excluded.state_hash, changed_at = excluded.changed_at
+       WHERE public_states.state_hash <> excluded.state_hash`,
+    ),
+    readPublicState: db.prepare("SELECT changed_at FROM public_states WHERE workbook_id = ?"),
+  };
+
+  function caseNumberOf(workbookId: string, rowId: string): number {
+    const existing = statements.findCase.get(workbookId, rowId) as { number: number } | undefined;
+    if (existing) return existing.number;
+    const { last_number: number } = statements.nextCase.get(workbookId) as { last_number: number };
+    statements.insertCase.run(workbookId, rowId, number, new Date().toISOString());
+    // Another instance may have numbered the row between our read and insert (not possible
+    // under SQLite's write lock, but the pattern is what a shared PostgreSQL store needs): the
+    // stored number wins and ours is skipped, never reused.
+    return (statements.findCase.get(workbookId, rowId) as { number: number }).number;
+  }
+
+  return {
+    /** A document update into the log; its sequence number. */
+    appendUpdate(docName: string, update: Uint8Array): number {
+      return Number(statements.append.run(docName, update, checksumOf(update), new Date().toISOString()).lastInsertRowid);
+    },
+    /** Case numbers of rows, allocated once per row and never reused. */
+    caseNumbers(workbookId: string, rowIds: readonly string[]): number[] {
+      return rowIds.map((rowId) => caseNumberOf(workbookId, rowId));
+    },
+    /** Records a submission unless its id exists; the stored row either way. */
+    claimSubmission(s: NewFormSubmission): { claimed: boolean; row: Record<string, unknown> } {
+      const { changes } = statements.insertSubmission.run(
+        s.submissionId,
+        s.workbookId,
+        s.linkId,
+        s.sheetId,
+        s.rowId,
+        s.fingerprint,
+        s.manageTokenHash,
+        s.createdAt,
+      );
+      const row = statements.findSubmission.get(s.submissionId);
+      if (!row) throw new Error("a claimed form submission is missing");
+      return { claimed: Number(changes) === 1, row: { ...row } };
+    },
+    completeSubmission(submissionId: string, caseNumber: string, at: string): void {
+      statements.completeSubmission.run(caseNumber, at, submissionId);
+    },
+    withdrawSubmission(submissionId: string, at: string): void {
+      statements.withdrawSubmission.run(at, submissionId);
+    },
+    appendAuditEntries(entries: readonly NewAuditEntry[]): void {
+      for (const e of entries) statements.insertAudit.run(e.workbookId, e.sheetId, e.rowId, e.key, e.actor, e.via, e.at, e.before, e.after);
+    },
+    /** Erases the values of a row's audit entries (all keys when `keys` is null); how many. */
+    eraseAuditValues(workbookId: string, sheetId: string, rowId: string, keys: readonly string[] | null): number {
+      if (keys === null) return Number(statements.eraseAuditRow.run(workbookId, sheetId, rowId).changes);
+      let erased = 0;
+      for (const key of keys) erased += Number(statements.eraseAuditKey.run(workbookId, sheetId, rowId, key).changes);
+      return erased;
+    },
+    /** The public view's hash; when it last changed (unchanged when the hash is the same). */
+    recordPublicState(workbookId: string, stateHash: string, at: string): string {
+      statements.upsertPublicState.run(workbookId, stateHash, at);
+      return (statements.readPublicState.get(workbookId) as { changed_at: string }).changed_at;
+    },
+  };
+}
+
+export type SqliteWrites = ReturnType<typeof prepareWrites>;
+export type WriteName = keyof SqliteWrites;
+
+/** One write as it travels to the writer thread. */
+export interface QueuedWriteMessage {
+  readonly name: WriteName;
+  readonly args: readonly unknown[];
+}
+
+/** The outcome of one write of a batch. */
+export type WriteOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: WriteFailure };
+
+/** An error as it crosses the thread boundary: SQLite's code survives, so callers can tell "busy" from the rest. */
+export interface WriteFailure {
+  readonly message: string;
+  readonly code?: string;
+}
+
+export function toWriteFailure(error: unknown): WriteFailure {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? { message: error.message, code } : { message: error.message };
+}
+
+export function fromWriteFailure(failure: WriteFailure): Error {
+  return Object.assign(new Error(failure.message), failure.code ? { code: failure.code } : {});
+}

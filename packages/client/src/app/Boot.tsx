@@ -1,5 +1,5 @@
 import type { SheetId } from "@huzhu/schema";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { Collab } from "../collab/collab.ts";
 import { connectWorkbook } from "../collab/connect.ts";
 import { describeConnection, describeRefusal, isAccessEnded } from "../collab/connection.ts";
@@ -33,16 +33,32 @@ function SyncGate({ collab, link }: { collab: Collab; link: EditorLink | null })
   return <StatusScreen title="正在加载工作簿…" message={state.socket === "connected" ? "正在同步数据" : "正在连接服务器"} busy />;
 }
 
-/** Opens the workbook named by the editor link: session, then the live document. */
-export function Boot({ link, openLocal }: { link: EditorLink | null; openLocal?: () => Promise<Collab> }) {
+/**
+ * Opens the workbook named by the editor link: session, then the live document. `opening` is a
+ * first attempt already under way (started before this code loaded); retries start afresh.
+ */
+export function Boot({
+  link,
+  openLocal,
+  opening = null,
+}: {
+  link: EditorLink | null;
+  openLocal?: () => Promise<Collab>;
+  opening?: Promise<Collab> | null;
+}) {
   const [state, setState] = useState<BootState>({ phase: "loading" });
   const [attempt, setAttempt] = useState(0);
+  // Taken once: a remount (StrictMode in development) must not reuse a connection it destroyed.
+  const started = useRef(opening);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the effect on retry.
   useEffect(() => {
     let collab: Collab | null = null;
     let live = true;
     const open = async (): Promise<Collab> => {
+      const early = started.current;
+      started.current = null;
+      if (early) return early;
       if (link) return connectWorkbook(await fetchSession(link), link.token);
       if (openLocal) return openLocal();
       throw new SessionError("No editor link", "请使用协调人分享的编辑链接打开工作簿（形如 …/w/工作簿编号#token=…）。", false);

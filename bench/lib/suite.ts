@@ -49,7 +49,7 @@ const NOTES = [
   "Viewers: an edit counts as seen when a viewer receives it or a later value of the same cell (a batched public projection may skip a superseded value); a skipped edit is timed from its scheduled send time.",
   "Clients sync claiming the server's state vector (reconnecting clients that hold the sheet), so the handshake moves a diff, not the whole sheet.",
   "srv CPU / gen CPU = % of one core during the edit window (200% = both cores). machine = the whole machine's busy share of all cores in that window: near 100% means the box, not the server alone, set the limit; others = CPU of processes outside the bench (other engineers' tests, the bench's coordinator) in % of one core. A generator near 100% or with a large loop lag is the bottleneck, not the server.",
-  "Browser (size): Debian's Chromium, headless, 1280×860, times from navigation on a freshly restarted server, then again on the warm one. Huzhu: the editor page until its tabs show (synced), the requests tab's first rows, and the last row drawn after scrolling to the end (usable). Bare Hocuspocus has no grid: @hocuspocus/provider in a blank page until synced, the least any client spends.",
+  "Browser (size): Debian's Chromium, headless, 1280×860, times from navigation by the page's own clock, on a freshly restarted server, then again while another client keeps the document loaded (warm). Huzhu: the editor page until its tabs show (synced), the requests tab's first rows, and the last row drawn after scrolling to the end (usable). Bare Hocuspocus has no grid: @hocuspocus/provider in a blank page until synced, the least any client spends.",
   "Indicative only: other engineers run tests on this machine at the same time (see load average).",
 ];
 

@@ -64,6 +64,8 @@ describe("two volunteers on one editor link (Chromium)", () => {
       expect(a.problems).toEqual([]);
     } finally {
       colleague.destroy();
+      // The next test counts on its two pages being the only volunteers present.
+      await a.page.context().close();
     }
   });
 

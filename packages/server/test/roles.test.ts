@@ -222,6 +222,50 @@ describe("one Yjs client id per connection", () => {
     expect(bob.frames.some((frame) => frame.type === Message.close)).toBe(false);
   });
 
+  it("accepts a relayed second copy of a row the server wrote again after a crash; refuses the same as a live edit", async () => {
+    const server = await start();
+    const { body: created } = await createWorkbookOverHttp(server);
+    const admin = await peers.synced(server, created.id, created.links.admin.token);
+    // The server's first copy of each row, which Bob received before the crash lost it; a higher
+    // client id than the second copy's, so it wins the key and replaces that copy.
+    const lost = new Y.Doc();
+    lost.clientID = admin.provider.document.clientID + 1;
+    Y.applyUpdate(lost, Y.encodeStateAsUpdate(admin.provider.document));
+    const relayed = "rowrelayedcopy1" as RowId;
+    const live = "rowliveoverwrt1" as RowId;
+    openWorkbook(lost).insertRow(requests, { description: "第一次写入" }, {}, relayed);
+    // After the restart the server writes it again under the same id (and another row too).
+    for (const rowId of [relayed, live]) admin.workbook.insertRow(requests, { description: "重写" }, {}, rowId);
+    await admin.acknowledged();
+
+    // Bob held the first copy and has now received the second: in his document the first won
+    // and the second is deleted, so his step 2 carries the first copy and that deletion.
+    const bobDoc = new Y.Doc();
+    Y.applyUpdate(bobDoc, Y.encodeStateAsUpdate(lost));
+    Y.applyUpdate(bobDoc, Y.encodeStateAsUpdate(admin.provider.document));
+    const step2 = Y.encodeStateAsUpdate(bobDoc, Y.encodeStateVector(admin.provider.document));
+    const bob = await raw(server, created);
+    bob.send((encoder) => {
+      encoding.writeVarUint(encoder, Message.sync);
+      encoding.writeVarUint(encoder, 1);
+      encoding.writeVarUint8Array(encoder, step2);
+    });
+    await waitFor(() => admin.workbook.findRow(requests, relayed)?.cells["description"] === "第一次写入", "the relayed copy");
+    expect(bob.frames.some((frame) => frame.type === Message.close)).toBe(false);
+
+    let overwrite: Uint8Array | undefined;
+    lost.on("update", (u: Uint8Array) => {
+      overwrite = u;
+    });
+    openWorkbook(lost).insertRow(requests, { description: "覆盖" }, {}, live);
+    // The same replacement as an editor's own edit would wipe a row: refused.
+    const mallory = await raw(server, created);
+    mallory.sendUpdate(overwrite as Uint8Array);
+    await waitFor(() => mallory.frames.some((frame) => frame.type === Message.close), "the overwrite to be refused");
+    expect(mallory.frames.find((frame) => frame.type === Message.close)?.reason).toBe("update-forbidden");
+    expect(admin.workbook.findRow(requests, live)?.cells["description"]).toBe("重写");
+  });
+
   it("refuses a provider that reuses a live connection's client id before its first edit", async () => {
     const server = await start();
     const { body: created } = await createWorkbookOverHttp(server);

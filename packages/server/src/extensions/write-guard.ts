@@ -1,5 +1,5 @@
 import type { Connection, Extension, beforeSyncPayload } from "@hocuspocus/server";
-import { type SheetId, SystemField, type Workbook, isRowPath, isRowValuePath, openWorkbook } from "@huzhu/schema";
+import { type RowId, type SheetId, SystemField, type Workbook, isRowPath, isRowValuePath, openWorkbook } from "@huzhu/schema";
 import { CollabCloseCode, CollabRefusal, readCollabContext } from "../collab/context.ts";
 import { INERT, type Insertion, type Place, UNRESOLVED, readUpdateEffect } from "../collab/update-paths.ts";
 import { LinkRole } from "../storage/doc-store.ts";
@@ -31,6 +31,16 @@ function editorMayDelete(place: Place): boolean {
  * their case number, and a volunteer's client shows these columns read-only. A modified client
  * or a standard Yjs client must not be able to change them either.
  */
+/** Whether the row a row path names is in the document (trashed rows included). */
+function rowExists(place: readonly string[], workbook: () => Workbook): boolean {
+  const [, sheetId, , rowId] = place;
+  try {
+    return workbook().findRow(sheetId as SheetId, rowId as RowId) !== undefined;
+  } catch {
+    return false; // no such sheet: nothing to replace
+  }
+}
+
 function isSystemCell(place: Place, workbook: () => Workbook): boolean {
   if (place === INERT || place === UNRESOLVED || !isRowValuePath(place)) return false;
   const [, sheetId, , , key] = place;
@@ -78,10 +88,30 @@ export class WriteGuard implements Extension {
     // are the connection's own edits.
     let workbook: Workbook | undefined;
     const systemCell = (place: Place) => type === SyncType.update && isSystemCell(place, () => (workbook ??= openWorkbook(document)));
+    // A new map at a row id that exists would replace the row, system cells and all: an
+    // editor's own edit never does that (new rows get fresh ids). A relay may (see below).
+    const overwrite = ({ place, kind }: Insertion) =>
+      type === SyncType.update &&
+      kind === "map" &&
+      typeof place !== "string" &&
+      isRowPath(place) &&
+      rowExists(place, () => (workbook ??= openWorkbook(document)));
     const insertion = effect.hasGap
       ? undefined
-      : effect.insertions.find((candidate) => !editorMayInsert(candidate) || systemCell(candidate.place));
-    const deletion = effect.deletions.find((candidate) => !editorMayDelete(candidate) || systemCell(candidate));
+      : effect.insertions.find((candidate) => !editorMayInsert(candidate) || systemCell(candidate.place) || overwrite(candidate));
+    // A relay may also carry a row the server wrote, broadcast and lost, then wrote again under the
+    // same id (a form submission retried after the crash): the two copies compete for the key and
+    // one replaces the other. That is a replacement, not a purge.
+    const replacedRows = new Set(
+      type === SyncType.step2
+        ? effect.insertions
+            .filter(({ place, kind }) => typeof place !== "string" && isRowPath(place) && kind === "map")
+            .map((i) => describe(i.place))
+        : [],
+    );
+    const deletion = effect.deletions.find(
+      (candidate) => !(editorMayDelete(candidate) || replacedRows.has(describe(candidate))) || systemCell(candidate),
+    );
     if (effect.hasGap || insertion || deletion) {
       const what = effect.hasGap
         ? "an update with missing dependencies"

@@ -145,10 +145,15 @@ describe("editing the volunteers' grid (Chromium)", () => {
     await cell(page, ids[2] as string, "urgency")
       .locator(".hz-chip", { hasText: "较急" })
       .waitFor();
-    expect([await text(ids[1] as string, "urgency"), await text(ids[1] as string, "category")]).toEqual(["一般", "其他"]);
+    // Each row's cells re-render on their own (a few ms apart): poll rather than read once.
+    await expect
+      .poll(async () => [await text(ids[1] as string, "urgency"), await text(ids[1] as string, "category")])
+      .toEqual(["一般", "其他"]);
     // One Ctrl+Z takes the whole paste back: both rows, both columns.
     await page.keyboard.press("Control+z");
-    expect([await text(ids[1] as string, "urgency"), await text(ids[2] as string, "category")]).toEqual([before1, before2]);
+    await expect
+      .poll(async () => [await text(ids[1] as string, "urgency"), await text(ids[2] as string, "category")])
+      .toEqual([before1, before2]);
 
     await page.evaluate(() => navigator.clipboard.writeText("紧急\t不存在的类别"));
     await page.keyboard.press("Control+v");

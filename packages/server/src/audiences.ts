@@ -61,9 +61,9 @@ export function createAudiences(setup: AudienceSetup): Audiences {
   // On PostgreSQL with DATABASE_URL; else on the doc store's SQLite connection (or, for a doc
   // store of another kind, in tests, a SQLite database of their own in dataDir).
   const own = setup.postgres || setup.store instanceof SqliteDocStore ? undefined : new SqliteDocStore(setup.dataDir);
+  // Undefined only with PostgreSQL, where it is not used.
   const sqlite = (setup.store instanceof SqliteDocStore ? setup.store : own) as SqliteDocStore;
-  const database = sqlite?.database;
-  const links: LinkStore = setup.postgres ? new PostgresLinkStore(setup.postgres) : new SqliteLinkStore(database);
+  const links: LinkStore = setup.postgres ? new PostgresLinkStore(setup.postgres) : new SqliteLinkStore(sqlite.database);
   const states: PublicStateStore = setup.postgres ? new PostgresPublicStateStore(setup.postgres) : new SqlitePublicStateStore(sqlite);
   const projections = new PublicProjections({
     openWorkbook: (workbookId) => setup.hocuspocus().openDirectConnection(workbookId, PROJECTION_ACTOR),

@@ -55,7 +55,7 @@ export class SqliteFormStore implements FormStore {
 
   async claimSubmission(submission: NewFormSubmission): Promise<{ claimed: boolean; record: FormSubmissionRecord }> {
     const { claimed, row } = await this.writes.write("claimSubmission", submission);
-    return { claimed, record: toRecord(row as unknown as SubmissionRow) };
+    return { claimed, record: toRecord(row) };
   }
 
   async findSubmission(submissionId: string): Promise<FormSubmissionRecord | undefined> {

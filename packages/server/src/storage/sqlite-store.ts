@@ -70,6 +70,7 @@ export class SqliteDocStore implements DocStore {
   private readonly db: DatabaseSync;
   private readonly statements;
   private readonly groupCommit: SqliteGroupCommit;
+  private closing: Promise<void> | undefined;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -207,10 +208,14 @@ export class SqliteDocStore implements DocStore {
     return this.groupCommit.write("caseNumbers", workbookId, rowIds);
   }
 
-  async close(): Promise<void> {
-    if (!this.db.isOpen) return;
-    await this.groupCommit.close();
-    this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    this.db.close();
+  /** Commits what the writer thread was asked for, then closes; calls after the first share its outcome. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.groupCommit.close();
+      if (!this.db.isOpen) return;
+      this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      this.db.close();
+    })();
+    return this.closing;
   }
 }

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { NewAuditEntry } from "./audit-store.ts";
 import type { NewFormSubmission } from "./form-store.ts";
+import type { SubmissionRow } from "./sqlite-form-store.ts";
 import { checksumOf } from "./integrity.ts";
 
 /** The pragmas of every connection to the server's database, the writer thread's included. */
@@ -72,7 +73,7 @@ export function prepareWrites(db: DatabaseSync) {
       return rowIds.map((rowId) => caseNumberOf(workbookId, rowId));
     },
     /** Records a submission unless its id exists; the stored row either way. */
-    claimSubmission(s: NewFormSubmission): { claimed: boolean; row: Record<string, unknown> } {
+    claimSubmission(s: NewFormSubmission): { claimed: boolean; row: SubmissionRow } {
       const { changes } = statements.insertSubmission.run(
         s.submissionId,
         s.workbookId,
@@ -83,7 +84,7 @@ export function prepareWrites(db: DatabaseSync) {
         s.manageTokenHash,
         s.createdAt,
       );
-      const row = statements.findSubmission.get(s.submissionId);
+      const row = statements.findSubmission.get(s.submissionId) as SubmissionRow | undefined;
       if (!row) throw new Error("a claimed form submission is missing");
       return { claimed: Number(changes) === 1, row: { ...row } };
     },

@@ -10,7 +10,7 @@ import {
   openWorkbook,
   templates,
 } from "@huzhu/schema";
-import { seededRandom } from "@huzhu/schema/testing/random";
+import { createRandom } from "@huzhu/schema/testing/random";
 
 /** The sheet every benchmark loads: the Shanghai medical template's requests sheet. */
 export const REQUESTS_SHEET = "requests" as SheetId;
@@ -80,7 +80,7 @@ export function buildRequestsSheet(plan: RequestsSheetPlan, templateState: Uint8
   const record = (update: Uint8Array) => updates.push(update);
   ydoc.on("update", record);
   const workbook = openWorkbook(ydoc);
-  const random = seededRandom(0x5eed);
+  const random = createRandom(0x5eed).next;
   const editorRows = Math.min(plan.editorRows, plan.rows);
   const editorRowIds = editorRows
     ? workbook.insertRows(

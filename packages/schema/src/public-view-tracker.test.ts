@@ -5,7 +5,7 @@ import { openWorkbook } from "./doc/workbook.ts";
 import { applyProjection, publicProjection, publicViewJson } from "./projection.ts";
 import { trackPublicView } from "./public-view-tracker.ts";
 import { createFromTemplate } from "./sheets/templates.ts";
-import { seededRandom } from "./testing/random.ts";
+import { createRandom } from "./testing/random.ts";
 
 const requests = "requests" as SheetId;
 
@@ -13,17 +13,16 @@ describe("trackPublicView", () => {
   it("gives exactly what a whole projection gives, after every kind of row change", () => {
     const ydoc = new Y.Doc();
     const workbook = createFromTemplate(ydoc, "shanghai-medical", { sampleData: true });
-    const tracker = trackPublicView(workbook, ydoc);
+    const tracker = trackPublicView(workbook);
     const kept = new Y.Doc();
-    const random = seededRandom(7);
-    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+    const { int, pick, chance } = createRandom(7);
     const ids = (): RowId[] => workbook.listRows(requests, { includeDeleted: true }).map((row) => row.id);
     const statuses = ["待核实", "已核实", "信息有误"];
     const followUps = ["待跟进", "跟进中", "已解决", "已关闭"];
     expect(tracker.view()).toEqual(publicProjection(workbook));
 
     for (let step = 0; step < 300; step++) {
-      const action = Math.floor(random() * 9);
+      const action = int(9);
       const rowId = pick(ids());
       if (action === 0) workbook.insertRows(requests, [{ verification: pick(statuses), description: `新 ${step}` }]);
       else if (action === 1) workbook.setCell(requests, rowId, "verification" as never, pick(statuses));
@@ -42,7 +41,7 @@ describe("trackPublicView", () => {
           workbook.setCell(requests, rowId, "description" as never, `批量 ${step}`);
           workbook.insertRows(requests, [{ verification: "已核实", description: `批量新 ${step}` }]);
         });
-      if (random() < 0.4) continue; // changes pile up between reads, as within a batch window
+      if (chance(0.4)) continue; // changes pile up between reads, as within a batch window
       const expected = publicProjection(workbook);
       const view = tracker.view();
       expect(view).toEqual(expected);
@@ -59,7 +58,7 @@ describe("trackPublicView", () => {
   it("rebuilds the whole view when columns, sheets or the title change", () => {
     const ydoc = new Y.Doc();
     const workbook = createFromTemplate(ydoc, "shanghai-medical", { sampleData: true });
-    const tracker = trackPublicView(workbook, ydoc);
+    const tracker = trackPublicView(workbook);
     tracker.view();
     workbook.updateColumn(requests, "description" as never, { private: true });
     expect(tracker.view()).toEqual(publicProjection(workbook));

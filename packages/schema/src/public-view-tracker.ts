@@ -1,4 +1,3 @@
-import type * as Y from "yjs";
 import { observeWorkbook } from "./doc/changes.ts";
 import { compareOrdered } from "./doc/order.ts";
 import type { Workbook } from "./doc/workbook.ts";
@@ -27,11 +26,11 @@ export interface PublicViewTracker {
  * stalled the server long enough to show in editors' latency (bench/README.md). Anything beyond
  * row changes (title, sheets, columns, public rules) rebuilds the whole view.
  */
-export function trackPublicView(workbook: Workbook, ydoc: Y.Doc): PublicViewTracker {
+export function trackPublicView(workbook: Workbook): PublicViewTracker {
   let last: PublicWorkbook | null = null;
   let whole = true;
   const touched = new Map<SheetId, Set<RowId>>();
-  const stop = observeWorkbook(ydoc, (changes) => {
+  const stop = observeWorkbook(workbook.ydoc, (changes) => {
     if (whole) return;
     if (changes.sheetsChanged || changes.metaChanged || [...changes.bySheet.values()].some((sheet) => sheet.columnsChanged)) {
       whole = true;

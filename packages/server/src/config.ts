@@ -44,7 +44,7 @@ export interface ServerConfig {
    * limits); default none, so the socket's address is the client's.
    */
   readonly trustedProxies: readonly string[];
-  /** `BROADCAST_WINDOW_MS`: changes within this window reach each connection as one frame (create-server.ts). */
+  /** `BROADCAST_WINDOW_MS`: the largest broadcast window, which grows with a document's connections (create-server.ts). */
   readonly broadcastWindowMs: number | undefined;
   /**
    * `HUZHU_FORM_SECRET` (base64url, at least 32 bytes): signs form tickets and derives manage

@@ -80,9 +80,10 @@ export interface HuzhuServerOptions {
   /** Shortest time between two recomputations of a workbook's public view (ms). Default 250. */
   readonly publicBatchMs?: number;
   /**
-   * Changes to a document within this window (ms) go to its connections as one merged frame:
-   * under load, one frame per connection per window instead of one per edit. 0 merges only what
-   * arrives in one event-loop turn. Default 20 (BROADCAST_WINDOW_MS).
+   * The largest broadcast window (ms): changes to a document within its window go to its
+   * connections as one merged frame. The window grows with the document's connections (0.03 ms
+   * each, extensions/broadcast-window.ts) up to this; 0 merges only what arrives in one
+   * event-loop turn. Default 20 (BROADCAST_WINDOW_MS).
    */
   readonly broadcastWindowMs?: number;
   /** Where form submissions are kept; default SQLite in dataDir (closed by the server). */

@@ -1,4 +1,4 @@
-import { type ChatGroupLink, type Row, type RowId, SchemaError, type SheetId, type Workbook } from "@huzhu/schema";
+import { type ChatGroupLink, type Row, type RowId, SchemaError, type SheetId, type Workbook, findTintColumn } from "@huzhu/schema";
 import {
   AllCommunityModule,
   type ColDef,
@@ -21,7 +21,6 @@ import type { GridContext } from "./grid-context.ts";
 import { createGridHandlers } from "./grid-handlers.ts";
 import { suppressGridKeys } from "./keyboard.ts";
 import { localeZh } from "./locale-zh.ts";
-import { findTintColumn } from "./palette.ts";
 import { CellRenderer } from "./renderers/CellRenderer.tsx";
 import { GutterRenderer } from "./renderers/GutterRenderer.tsx";
 import { sheetTheme } from "./theme.ts";

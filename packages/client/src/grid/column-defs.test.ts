@@ -1,11 +1,11 @@
 import * as Schema from "@huzhu/schema";
-import { type ColumnDef, type Row, type SheetId, TemplateId, createFromTemplate } from "@huzhu/schema";
+import { type ColumnDef, type Row, type SheetId, TemplateId, createFromTemplate, findTintColumn } from "@huzhu/schema";
 import type { ColDef, ValueGetterParams } from "ag-grid-community";
 import { describe, expect, it } from "vitest";
 import { Doc } from "yjs";
 import { GUTTER_COLUMN_ID, compareCells, createColumnDefs, cstDay } from "./column-defs.ts";
 import { CellComponent } from "./components.ts";
-import { findTintColumn, rowTintClass } from "./palette.ts";
+import { rowTintClass } from "./palette.ts";
 
 const workbook = createFromTemplate(new Doc(), TemplateId.shanghaiMedical, { sampleData: true });
 const requests = workbook.readSheet("requests" as SheetId);

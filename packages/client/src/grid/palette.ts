@@ -1,6 +1,4 @@
-import { type CellValue, type ColumnDef, type OptionColor, type Row, findOption, rowTint } from "@huzhu/schema";
-
-export { findTintColumn } from "@huzhu/schema";
+import { type ColumnDef, type OptionColor, type Row, rowTint } from "@huzhu/schema";
 
 /** How an option colour is drawn: chip background, chip text, and the tint of a whole row. */
 export interface Swatch {
@@ -20,12 +18,6 @@ export const palette: Readonly<Record<OptionColor, Swatch>> = {
   purple: { background: "#ece6fd", text: "#6d28d9", row: "#f6f2ff" },
   gray: { background: "#eceef2", text: "#475467", row: "#f6f7f9" },
 };
-
-/** The colour of a select or status value, or null when empty or unknown. */
-export function optionColor(column: ColumnDef, value: CellValue): OptionColor | null {
-  if (typeof value !== "string") return null;
-  return findOption(column, value)?.color ?? null;
-}
 
 /** The CSS class tinting a row, if its urgency has a colour. */
 export function rowTintClass(tintColumn: ColumnDef | undefined, row: Row | undefined): string | undefined {

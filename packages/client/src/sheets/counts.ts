@@ -1,5 +1,4 @@
-import { type ColumnDef, ColumnType, type OptionColor, type Row, type Sheet } from "@huzhu/schema";
-import { findTintColumn } from "../grid/palette.ts";
+import { type ColumnDef, ColumnType, type OptionColor, type Row, type Sheet, findTintColumn } from "@huzhu/schema";
 
 /** How many rows hold one option (or none: `id` null is 未填写). */
 export interface OptionCount {

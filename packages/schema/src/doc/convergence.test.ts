@@ -5,7 +5,8 @@ import { columnTypes } from "../columns/index.ts";
 import { SchemaError } from "../errors.ts";
 import type { SheetId } from "../ids.ts";
 import { createFromTemplate } from "../sheets/templates.ts";
-import { type Random, createRandom, replicasOf, syncAll, syncPair } from "../testing/replicas.ts";
+import { type Random, createRandom } from "../testing/random.ts";
+import { replicasOf, syncAll, syncPair } from "../testing/replicas.ts";
 import { SheetKey, asYMap, childMap, sheetsMap } from "./layout.ts";
 import { type Workbook, openWorkbook } from "./workbook.ts";
 

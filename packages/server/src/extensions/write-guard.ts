@@ -1,5 +1,5 @@
 import type { Connection, Extension, beforeSyncPayload } from "@hocuspocus/server";
-import { type RowId, type SheetId, SystemField, type Workbook, isRowPath, isRowValuePath, openWorkbook } from "@huzhu/schema";
+import { type RowId, SchemaError, type SheetId, SystemField, type Workbook, isRowPath, isRowValuePath, openWorkbook } from "@huzhu/schema";
 import { CollabCloseCode, CollabRefusal, readCollabContext } from "../collab/context.ts";
 import { INERT, type Insertion, type Place, UNRESOLVED, readUpdateEffect } from "../collab/update-paths.ts";
 import { LinkRole } from "../storage/doc-store.ts";
@@ -26,21 +26,24 @@ function editorMayDelete(place: Place): boolean {
   return place === INERT || (place !== UNRESOLVED && isRowValuePath(place));
 }
 
-/**
- * System cells (case number, submission time, duplicate flag) are the server's: requesters quote
- * their case number, and a volunteer's client shows these columns read-only. A modified client
- * or a standard Yjs client must not be able to change them either.
- */
 /** Whether the row a row path names is in the document (trashed rows included). */
 function rowExists(place: readonly string[], workbook: () => Workbook): boolean {
   const [, sheetId, , rowId] = place;
   try {
     return workbook().findRow(sheetId as SheetId, rowId as RowId) !== undefined;
-  } catch {
-    return false; // no such sheet: nothing to replace
+  } catch (error) {
+    if (error instanceof SchemaError) return false; // no such sheet: nothing to replace
+    throw error;
   }
 }
 
+/**
+ * System cells (case number, submission time, duplicate flag) are the server's: requesters quote
+ * their case number, and a volunteer's client shows these columns read-only. A modified client
+ * or a standard Yjs client cannot change them in a live update. A sync step 2 is not checked for
+ * them: it relays what its client received, and after a crash that includes the server's own
+ * writes it lost; a crafted step 2 could therefore still carry one.
+ */
 function isSystemCell(place: Place, workbook: () => Workbook): boolean {
   if (place === INERT || place === UNRESOLVED || !isRowValuePath(place)) return false;
   const [, sheetId, , , key] = place;

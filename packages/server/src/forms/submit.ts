@@ -246,9 +246,9 @@ export async function submitForm(
   deps.claimsUnderWay.set(submissionId, claiming);
   const claim = await claiming.finally(() => deps.claimsUnderWay.delete(submissionId));
   if (!claim.claimed) {
-    // Another request with this ticket claimed it first (a double tap seen by another instance,
-    // or after this one's claim was done): it stores the row, so
-    // this one gives its tokens back, then answers the same (same answers, same row).
+    // Another request with this ticket claimed it first (a double tap that reached another
+    // instance, or came after this one's claim was done): it stores the row, so this one gives
+    // its tokens back, then answers the same (same answers, same row).
     limiters.submissionsPerAddress.giveBack(address, now);
     limiters.submissionsPerLink.giveBack(link.id, now);
     if (claim.record.fingerprint !== print) throw ticketUsed();

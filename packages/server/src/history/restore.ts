@@ -18,8 +18,6 @@ export interface RestoreScope {
   readonly rowId?: RowId;
 }
 
-export type { RestoreSkip } from "@huzhu/schema";
-
 /** What a restore changed. */
 export interface RestoreSummary {
   /** Cells written back. */

@@ -4,7 +4,7 @@ import { isRowClosed } from "@huzhu/schema";
 const DAY_MS = 86_400_000;
 
 /** When a closed row becomes due, or undefined when it is not waiting for a purge. */
-export function dueAt(policy: RetentionPolicy, row: Row): number | undefined {
+function dueAt(policy: RetentionPolicy, row: Row): number | undefined {
   if (row.closedAt === null || !isRowClosed(policy, row)) return undefined;
   if (row.purgedAt !== null && Date.parse(row.purgedAt) >= Date.parse(row.closedAt)) return undefined;
   return Date.parse(row.closedAt) + policy.days * DAY_MS;

@@ -126,7 +126,7 @@ export class PublicProjections {
       else changedEarly = true;
     };
     document.on("update", onUpdate);
-    const tracker = trackPublicView(openWorkbook(document), document);
+    const tracker = trackPublicView(openWorkbook(document));
     try {
       const first = projected(tracker.view());
       const updatedAt = await this.configuration.states.recordPublicState(workbookId, first.stateHash, new Date());

@@ -11,7 +11,7 @@ export interface PublicVersion {
   readonly updatedAt: Date;
   /** The body of `GET /p/<token>.json`, made at the first read of this version. */
   readonly json: string;
-  /** Strong ETag of `json`. */
+  /** Strong ETag of this version: the view digest and when it last changed (not a hash of `json`). */
   readonly etag: string;
   /** Rendered pages of this version. */
   readonly pages: PageCache;

@@ -1,3 +1,4 @@
+import { createRandom } from "@huzhu/schema/testing/random";
 import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { missingServices, useTestSchema } from "../../test/services.ts";
@@ -30,17 +31,6 @@ function replay(stored: Awaited<ReturnType<PostgresDocStore["loadDocument"]>>): 
 function compaction(doc: Y.Doc) {
   const contents = Y.snapshot(doc);
   return { state: Y.encodeStateAsUpdate(doc), contains: (stored: Uint8Array) => Y.snapshotContainsUpdate(contents, stored) };
-}
-
-/** Deterministic PRNG (mulberry32), so a failing run can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe.skipIf(skip)("PostgresDocStore", () => {
@@ -172,7 +162,7 @@ describe.skipIf(skip)("PostgresDocStore", () => {
 
   it("loses no stored update while two instances, each behind the other, append and compact concurrently", async () => {
     const seed = Number(process.env["HUZHU_SEED"] ?? Date.now() % 100_000);
-    const next = random(seed);
+    const next = createRandom(seed).next;
     const instances = await Promise.all(
       [0, 1].map(async (i) => ({ store: await instance(), doc: new Y.Doc(), lastSeq: 0, inbox: [] as Uint8Array[], i })),
     );

@@ -50,7 +50,7 @@ describe("SqliteDocStore", () => {
 
   it("compaction keeps the replaced snapshot and the log since it, drops what that generation holds, and never reuses a sequence number", async () => {
     const source = new Y.Doc();
-    const first = await store.appendUpdate("docdocdocdocdocd", edit(source, "a", "1"));
+    await store.appendUpdate("docdocdocdocdocd", edit(source, "a", "1"));
     const upto = await store.appendUpdate("docdocdocdocdocd", edit(source, "b", "2"));
     const snapshot = Y.encodeStateAsUpdate(source);
     const later = await store.appendUpdate("docdocdocdocdocd", edit(source, "c", "3"));

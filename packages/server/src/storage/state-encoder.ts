@@ -78,7 +78,9 @@ export class StateEncoder {
       else waiting.resolve({ state: reply.state, snapshot: Y.decodeSnapshot(reply.snapshot), lastSeq: reply.lastSeq });
     });
     const lost = (error: Error) => {
-      if (this.worker === worker) this.worker = undefined;
+      // A worker stopped while idle may report its exit after the next one started: not theirs.
+      if (this.worker !== worker) return;
+      this.worker = undefined;
       this.failAll(error);
     };
     worker.on("error", lost);

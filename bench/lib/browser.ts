@@ -36,27 +36,28 @@ const VIEWPORT = { width: 1280, height: 860 };
 
 /** Times in ms from navigation, taken in the page. */
 export interface GridTiming {
-  /** The workbook synced and its tabs are shown. */
-  readonly syncedMs: number;
-  /** The requests tab shows its first rows. */
-  readonly gridMs: number;
-  /** Scrolled to the end of the sheet and its last rows are drawn: usable. */
+  /** The requests tab shows its first rows (the preview's, or the live grid's). */
+  readonly rowsMs: number;
+  /** Scrolled to the end of the sheet and its last rows are drawn: a volunteer can read it all. */
   readonly scrolledMs: number;
+  /** The live grid shows its rows: synced, editable. */
+  readonly liveMs: number;
 }
 
 /**
  * What a volunteer does, run inside the page so that each time is read off the page's own clock
- * (performance.now(), from navigation): wait for the tabs, open the requests tab, wait for its
- * first rows, scroll to the end until the last row is drawn (a scroll made while the grid still
- * grows can stop short). Playwright only waits for the outcome: its own polling lags by a second
- * or more while the browser process forwards a 21 MB WebSocket frame to it.
+ * (performance.now(), from navigation): wait for the requests tab's first rows (opening the tab
+ * if the page shows another), scroll to the end until the last row is drawn (a scroll made while
+ * the grid still grows can stop short), and note when the live, editable grid is there. Playwright
+ * only waits for the outcome: its own polling lags by a second or more while the browser process
+ * forwards a 21 MB WebSocket frame to it.
  */
 function gridScript(sheetId: string, rows: number): string {
   const grid = `.hz-grid[data-sheet="${sheetId}"]`;
   const selectors = {
-    tabs: ".hz-tabs",
     tab: `.hz-tab[data-sheet-id="${sheetId}"]`,
     firstRow: `${grid} .ag-row[row-id]`,
+    liveRow: `.hz-app:not([data-preview]) ${grid} .ag-row[row-id]`,
     lastRow: `${grid} .ag-row[row-index="${rows - 1}"]`,
     viewport: `${grid} .ag-body-vertical-scroll-viewport`,
   };
@@ -67,17 +68,19 @@ function gridScript(sheetId: string, rows: number): string {
     const step = () => {
       const now = Math.round(performance.now());
       if (now > deadline) return void (timing.error = "not usable within 120 s; the page shows: " + (document.body?.textContent ?? "").slice(0, 120));
-      if (timing.syncedMs === undefined) {
+      if (timing.liveMs === undefined && document.querySelector(s.liveRow)) timing.liveMs = now;
+      if (timing.rowsMs === undefined) {
         const tab = document.querySelector(s.tab);
-        if (document.querySelector(s.tabs) && tab) { timing.syncedMs = now; tab.click(); }
-      } else if (timing.gridMs === undefined) {
-        if (document.querySelector(s.firstRow)) timing.gridMs = now;
-      } else if (document.querySelector(s.lastRow)) {
-        return void (timing.scrolledMs = now);
-      } else {
-        const viewport = document.querySelector(s.viewport);
-        if (viewport) viewport.scrollTop = viewport.scrollHeight;
+        if (document.querySelector(s.firstRow)) timing.rowsMs = now;
+        else if (tab && tab.getAttribute("aria-selected") !== "true") tab.click();
+      } else if (timing.scrolledMs === undefined) {
+        if (document.querySelector(s.lastRow)) timing.scrolledMs = now;
+        else {
+          const viewport = document.querySelector(s.viewport);
+          if (viewport) viewport.scrollTop = viewport.scrollHeight;
+        }
       }
+      if (timing.scrolledMs !== undefined && timing.liveMs !== undefined) return;
       setTimeout(step, 10);
     };
     step();
@@ -92,13 +95,13 @@ export async function timeHuzhuGrid(browser: Browser, url: string, sheetId: stri
     await page.goto(url);
     // A function, not a string: the page's CSP forbids eval.
     const finished = () => {
-      const timing = (globalThis as { __hzTiming?: { scrolledMs?: number; error?: string } }).__hzTiming;
-      return timing?.scrolledMs !== undefined || timing?.error !== undefined;
+      const timing = (globalThis as { __hzTiming?: { scrolledMs?: number; liveMs?: number; error?: string } }).__hzTiming;
+      return (timing?.scrolledMs !== undefined && timing.liveMs !== undefined) || timing?.error !== undefined;
     };
     await page.waitForFunction(finished, null, { timeout: 150_000, polling: 100 });
     const measured = (await page.evaluate("window.__hzTiming")) as GridTiming & { error?: string };
     if (measured.error) throw new Error(measured.error);
-    return { syncedMs: measured.syncedMs, gridMs: measured.gridMs, scrolledMs: measured.scrolledMs };
+    return { rowsMs: measured.rowsMs, scrolledMs: measured.scrolledMs, liveMs: measured.liveMs };
   } finally {
     await page.close();
   }

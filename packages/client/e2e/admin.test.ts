@@ -3,6 +3,7 @@ import { startTestServer } from "@huzhu/server/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LAPTOP, PHONE, launchChromium, reachable, shot, watchProblems } from "./harness.ts";
+import { LIVE_TABS } from "./grid-page.ts";
 
 // The admin page of a workbook, driven as a coordinator would: make a link for a volunteer (shown
 // once, with its QR code), revoke it while the volunteer has the workbook open, mark a column
@@ -24,7 +25,7 @@ describe("admin page (Chromium)", () => {
     admin = await adminContext.newPage();
     adminProblems = watchProblems(admin);
     await admin.goto(reachable(server, created.links.admin.url));
-    await admin.locator(".hz-tabs").waitFor({ timeout: 15_000 });
+    await admin.locator(LIVE_TABS).waitFor({ timeout: 15_000 });
     await admin.locator("button.hz-admin-button").click();
     await admin.locator(".hz-admin").waitFor();
   });
@@ -60,7 +61,7 @@ describe("admin page (Chromium)", () => {
     const volunteerContext = await browser.newContext(PHONE);
     const volunteer = await volunteerContext.newPage();
     await volunteer.goto(reachable(server, url));
-    await volunteer.locator(".hz-tabs").waitFor({ timeout: 15_000 });
+    await volunteer.locator(LIVE_TABS).waitFor({ timeout: 15_000 });
     await expect.poll(() => volunteer.locator(".hz-connection").getAttribute("data-tone")).toBe("online");
     expect(await volunteer.locator("button.hz-admin-button").count(), "an editor gets no 管理 button").toBe(0);
 
@@ -158,7 +159,7 @@ describe("admin page (Chromium)", () => {
     const page = await phone?.newPage();
     if (!phone || !page) throw new Error("no phone context");
     await page.goto(reachable(server, created.links.admin.url));
-    await page.locator(".hz-tabs").waitFor({ timeout: 15_000 });
+    await page.locator(LIVE_TABS).waitFor({ timeout: 15_000 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(page, "admin-8-phone-editor.png", { screen: true });
     await page.locator("button.hz-admin-button").click();
@@ -180,7 +181,7 @@ describe("admin page (Chromium)", () => {
     const editorContext = await browser.newContext(LAPTOP);
     const editor = await editorContext.newPage();
     await editor.goto(`${reachable(server, created.links.editor.url)}&view=admin`);
-    await editor.locator(".hz-tabs").waitFor({ timeout: 15_000 });
+    await editor.locator(LIVE_TABS).waitFor({ timeout: 15_000 });
     expect(await editor.locator(".hz-admin").count()).toBe(0);
     expect(await editor.locator("button.hz-admin-button").count()).toBe(0);
     await editorContext.close();

@@ -3,11 +3,14 @@ import type { Locator, Page } from "playwright-core";
 // How the browser tests drive the volunteers' grid: the selectors are the app's stable hooks
 // (`.ag-row[row-id]`, `col-id`, data attributes), never layout.
 
+/** The tabs of the live workbook (the preview shown before it has tabs too, read-only). */
+export const LIVE_TABS = ".hz-app:not([data-preview]) .hz-tabs";
+
 /** Opens an editor link and waits until the workbook has synced and the tabs are shown. */
 export async function openWorkbook(page: Page, url: string): Promise<void> {
   await page.goto(url);
   try {
-    await page.locator(".hz-tabs").waitFor({ timeout: 30_000 });
+    await page.locator(LIVE_TABS).waitFor({ timeout: 30_000 });
   } catch (error) {
     // Say what the page showed instead (loading, refused …), not only that the tabs never came.
     const shown = (await page.locator("body").textContent()) ?? "";

@@ -53,7 +53,9 @@ export function watchProblems(page: Page, { allowStatus = [] as number[] } = {})
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console: ${message.text()} (${message.location().url})`);
+    // Chromium logs each refused request too; an allowed status is not a problem there either.
+    const allowed = allowStatus.some((status) => message.text().includes(`responded with a status of ${status} `));
+    if (message.type() === "error" && !allowed) problems.push(`console: ${message.text()} (${message.location().url})`);
   });
   page.on("response", (response) => {
     if (response.status() >= 400 && !allowStatus.includes(response.status())) problems.push(`${response.status()}: ${response.url()}`);

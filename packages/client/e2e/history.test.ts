@@ -52,7 +52,8 @@ describe("row history, versions, import, export and purge (Chromium)", () => {
     const problems = watchProblems(page);
     page.setDefaultTimeout(15_000);
     await page.goto(`${server.url}/w/${workbookId}#token=${token}&sheet=requests`);
-    await page.locator(".ag-row[row-id]").first().waitFor();
+    // The live grid's rows, not the read-only preview shown before it.
+    await page.locator(".hz-app:not([data-preview]) .ag-row[row-id]").first().waitFor();
     return { page, problems };
   }
 

@@ -1,4 +1,5 @@
 import type { Collab } from "./collab/collab.ts";
+import { type FirstLoad, startFirstLoad } from "./collab/preview.ts";
 import { fetchSession, parseEditorLink } from "./collab/session.ts";
 import "./styles/base.css";
 import "./styles/app.css";
@@ -7,15 +8,18 @@ import "./styles/sheets.css";
 
 const link = parseEditorLink(window.location);
 
-// Connects before the interface's code has arrived: a large workbook on a cold server takes seconds
-// to load and send, and that wait now overlaps with fetching and parsing React and AG Grid instead
-// of following them. Boot takes this first attempt over (and shows its errors).
-const opening: Promise<Collab> | null = link
-  ? Promise.all([fetchSession(link), import("./collab/connect.ts")]).then(([session, { connectWorkbook }]) =>
-      connectWorkbook(session, link.token),
-    )
-  : null;
+// Starts before the interface's code has arrived: a large workbook on a cold server takes seconds
+// to load, and that wait now overlaps with fetching and parsing React and AG Grid instead of
+// following them. The preview comes first; the WebSocket opens once it is on screen (see
+// startFirstLoad). Boot takes this first attempt over (and shows its errors).
+const firstLoad: FirstLoad | null = link ? startFirstLoad(link) : null;
+const opening: Promise<Collab> | null =
+  link && firstLoad
+    ? Promise.all([fetchSession(link), import("./collab/connect.ts"), firstLoad.shown]).then(([session, { connectWorkbook }]) =>
+        connectWorkbook(session, link.token),
+      )
+    : null;
 // Boot attaches its own handlers once mounted; until then a refusal is not an unhandled rejection.
 opening?.catch(() => undefined);
 
-void import("./app/mount.tsx").then(({ mount }) => mount(link, opening));
+void import("./app/mount.tsx").then(({ mount }) => mount(link, opening, firstLoad));

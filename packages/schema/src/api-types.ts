@@ -1,4 +1,7 @@
+import type { Row } from "./doc/read.ts";
 import type { ColumnId } from "./ids.ts";
+import type { SheetCounts } from "./sheets/counts.ts";
+import type { Sheet, SheetInfo } from "./sheets/sheet.ts";
 
 // Answers of the server's HTTP API that the client reads, as docs/api.md describes them: one
 // definition for the server that sends them and the client that reads them.
@@ -17,6 +20,21 @@ export interface WorkbookSession {
   /** The workbook's read-only public projection document (`<id>.public`). */
   readonly publicDocumentName: string;
   readonly collabUrl: string;
+}
+
+/**
+ * Answer of `GET /api/workbooks/:id/preview?sheet=<id>`: what an editor's page shows, read-only,
+ * while the live workbook is still on its way (a large workbook takes seconds to sync and apply).
+ */
+export interface WorkbookPreview {
+  readonly title: string;
+  readonly sheets: readonly SheetInfo[];
+  /** The sheet asked for, else the first tab; null for a workbook without sheets. */
+  readonly sheet: Sheet | null;
+  /** That sheet's rows out of the trash, when it is a grid. */
+  readonly rows: readonly Row[];
+  /** The 首页 figures, when the sheet is a notice. */
+  readonly counts: readonly SheetCounts[];
 }
 
 /** What a row-history line is about: a cell, or the row itself. */

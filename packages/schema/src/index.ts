@@ -31,6 +31,7 @@ export { formatInstantCst, isIsoInstant } from "./columns/date-time.ts";
 export { normalizePhone } from "./columns/phone.ts";
 export { findOption } from "./columns/select.ts";
 export { type CardColumns, cardColumns, findTintColumn, rowTint } from "./sheets/card.ts";
+export { type ColumnCounts, type OptionCount, type SheetCounts, countSheet, countWorkbook, countedColumns } from "./sheets/counts.ts";
 export {
   HistoryEvent,
   type HistoryEntry,
@@ -38,6 +39,7 @@ export {
   type IgnoredColumn,
   type ImportIssue,
   ImportIssueCode,
+  type WorkbookPreview,
   type RestoreSkip,
   type VersionInfo,
   VersionKind,

@@ -5,6 +5,9 @@ import { AuditLog } from "./history/audit-log.ts";
 import { AutoVersions, type VersionPolicy } from "./history/auto-versions.ts";
 import { VersionService } from "./history/versions.ts";
 import { exchangeRoutes } from "./http/exchange-routes.ts";
+import { previewRoutes } from "./http/preview-routes.ts";
+import { DocumentHolds } from "./preview/document-holds.ts";
+import { PreviewCache } from "./preview/editor-preview.ts";
 import { historyRoutes } from "./http/history-routes.ts";
 import { lifecycleRoutes } from "./http/lifecycle-routes.ts";
 import type { Route } from "./http/router.ts";
@@ -110,6 +113,8 @@ export function createHistory(setup: HistorySetup): History {
     now,
     vacuum: options.vacuumOnPurge,
   });
+  const previews = new PreviewCache();
+  const holds = new DocumentHolds();
   const retention = new Retention({ store: stores.lifecycle, purge, logger, now, checkEveryMs: options.retentionCheckMs });
 
   return {
@@ -123,11 +128,12 @@ export function createHistory(setup: HistorySetup): History {
         ...historyRoutes({ ...access, audit: stores.audit, versions, auditFlushed: () => audit.flush() }),
         ...lifecycleRoutes({ ...access, purge, health, dependencyGate: gate }),
         ...exchangeRoutes({ ...access, hocuspocus, whenStored }),
+        ...previewRoutes({ ...access, hocuspocus, previews, holds }),
       ];
     },
     start() {
       retention.start(setup.hocuspocus());
     },
-    quiesce: () => retention.stop(),
+    quiesce: () => Promise.all([retention.stop(), holds.releaseAll()]).then(() => {}),
   };
 }

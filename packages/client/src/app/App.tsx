@@ -5,7 +5,7 @@ import type { Collab } from "../collab/collab.ts";
 import { describeConnection } from "../collab/connection.ts";
 import type { Cursor, Peer } from "../collab/presence.ts";
 import { useStore } from "../lib/store.ts";
-import { NoticePage } from "../sheets/NoticePage.tsx";
+import { LiveNoticePage } from "../sheets/NoticePage.tsx";
 import { SheetTabs } from "../sheets/SheetTabs.tsx";
 import { SheetView } from "../sheets/SheetView.tsx";
 import { Toasts } from "../ui/Toasts.tsx";
@@ -24,14 +24,23 @@ function focusCursor(api: GridApi<Row>, cursor: Cursor): void {
   api.setFocusedCell(node.rowIndex, cursor.columnId);
 }
 
+/** Scrolls the grid so that row is the first in view. */
+function scrollToTop(api: GridApi<Row>, rowId: string | null): void {
+  const node = rowId && !api.isDestroyed() ? api.getRowNode(rowId) : undefined;
+  if (node) api.ensureNodeVisible(node, "top");
+}
+
 /** The editor's shell: header, the open sheet, tabs at the bottom, messages. */
 export function App({
   collab,
   initialSheetId,
+  initialTopRowId = null,
   onSheetChange,
 }: {
   collab: Collab;
   initialSheetId: string | null;
+  /** The row to show first (where the reader of the preview was). */
+  initialTopRowId?: string | null;
   onSheetChange?: (id: SheetId) => void;
 }) {
   const { workbook } = collab;
@@ -40,6 +49,7 @@ export function App({
   const active = sheets.find((s) => s.id === chosen) ?? sheets[0];
   const gridApi = useRef<GridApi<Row> | null>(null);
   const pendingJump = useRef<Cursor | null>(null);
+  const pendingTopRow = useRef(initialTopRowId);
   const connection = describeConnection(useStore(collab.connection));
   // Admin links only (the server refuses everyone else's link and setting changes anyway).
   const isAdmin = collab.self.role === "admin";
@@ -69,8 +79,19 @@ export function App({
   const onGridApi = (api: GridApi<Row> | null) => {
     gridApi.current = api;
     const cursor = pendingJump.current;
-    if (!api || !cursor) return;
+    const topRowId = pendingTopRow.current;
+    if (!api || (!cursor && !topRowId)) return;
     pendingJump.current = null;
+    pendingTopRow.current = null;
+    if (!cursor) {
+      // Once the grid has drawn its first rows: scrolling before that is lost.
+      const onDrawn = () => {
+        api.removeEventListener("firstDataRendered", onDrawn);
+        scrollToTop(api, topRowId);
+      };
+      api.addEventListener("firstDataRendered", onDrawn);
+      return;
+    }
     const onLoaded = () => {
       api.removeEventListener("rowDataUpdated", onLoaded);
       focusCursor(api, cursor);
@@ -96,7 +117,7 @@ export function App({
         {!active ? (
           <div className="hz-empty">这个工作簿还没有工作表。</div>
         ) : active.kind === SheetKind.notice ? (
-          <NoticePage workbook={workbook} title={title} sheet={active} onOpenSheet={setChosen} />
+          <LiveNoticePage workbook={workbook} title={title} sheet={active} onOpenSheet={setChosen} />
         ) : (
           <SheetView key={active.id} collab={collab} sheetId={active.id} onGridApi={onGridApi} />
         )}

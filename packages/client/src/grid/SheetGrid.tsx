@@ -1,53 +1,18 @@
 import { type ChatGroupLink, type Row, type RowId, SchemaError, type SheetId, type Workbook, findTintColumn } from "@huzhu/schema";
-import {
-  AllCommunityModule,
-  type ColDef,
-  type GridApi,
-  type GridReadyEvent,
-  ModuleRegistry,
-  type RowSelectionOptions,
-} from "ag-grid-community";
+import type { GridApi, GridReadyEvent, RowSelectionOptions } from "ag-grid-community";
 import { AgGridReact } from "ag-grid-react";
 import { useCallback, useMemo, useRef, useState } from "react";
 import type { Cursor, Peer } from "../collab/presence.ts";
 import type { ReadableStore } from "../lib/store.ts";
 import { createColumnDefs } from "./column-defs.ts";
-import { CellComponent } from "./components.ts";
-import { ChatGroupEditor } from "./editors/ChatGroupEditor.tsx";
-import { DateTimeEditor } from "./editors/DateTimeEditor.tsx";
-import { InputEditor } from "./editors/InputEditor.tsx";
-import { LongTextEditor } from "./editors/LongTextEditor.tsx";
 import type { GridContext } from "./grid-context.ts";
+import { gridFrame } from "./grid-frame.ts";
 import { createGridHandlers } from "./grid-handlers.ts";
-import { suppressGridKeys } from "./keyboard.ts";
-import { localeZh } from "./locale-zh.ts";
-import { CellRenderer } from "./renderers/CellRenderer.tsx";
-import { GutterRenderer } from "./renderers/GutterRenderer.tsx";
-import { sheetTheme } from "./theme.ts";
 import { useCursorIndex } from "./use-cursor-index.ts";
 import { useGridClipboard } from "./use-grid-clipboard.ts";
 import { useGridSync } from "./use-grid-sync.ts";
 
-ModuleRegistry.registerModules([AllCommunityModule]);
-
-const components = {
-  [CellComponent.cell]: CellRenderer,
-  [CellComponent.gutter]: GutterRenderer,
-  [CellComponent.inputEditor]: InputEditor,
-  [CellComponent.longTextEditor]: LongTextEditor,
-  [CellComponent.dateTimeEditor]: DateTimeEditor,
-  [CellComponent.chatGroupEditor]: ChatGroupEditor,
-};
-
 const rowSelection: RowSelectionOptions<Row> = { mode: "multiRow", checkboxes: false, headerCheckbox: false, enableClickSelection: false };
-
-const defaultColDef: ColDef<Row> = {
-  sortable: true,
-  resizable: true,
-  // Values are the schema's (option ids, ISO instants, link objects): no type inference by AG Grid.
-  cellDataType: false,
-  suppressKeyboardEvent: suppressGridKeys,
-};
 
 /** Props of the grid of one sheet; the same grid serves editors and read-only views. */
 export interface SheetGridProps {
@@ -111,11 +76,8 @@ export function SheetGrid(props: SheetGridProps) {
   return (
     <div ref={container} className="hz-grid" data-sheet={sheetId}>
       <AgGridReact<Row>
-        theme={sheetTheme}
-        localeText={localeZh}
+        {...gridFrame}
         columnDefs={columnDefs}
-        defaultColDef={defaultColDef}
-        components={components}
         context={context}
         {...handlers}
         readOnlyEdit
@@ -124,8 +86,6 @@ export function SheetGrid(props: SheetGridProps) {
         quickFilterText={props.quickFilter}
         stopEditingWhenCellsLoseFocus
         enterNavigatesVerticallyAfterEdit
-        tooltipShowDelay={400}
-        animateRows={false}
         onGridReady={onGridReady}
         onGridPreDestroyed={onGridPreDestroyed}
       />

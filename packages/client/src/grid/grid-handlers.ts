@@ -38,6 +38,22 @@ type Handlers = Pick<
   | "onCellFocused"
 >;
 
+type ViewHandlers = Pick<Handlers, "getRowId" | "getRowClass" | "postSortRows" | "onModelUpdated">;
+
+/** The callbacks that show a sheet as volunteers know it, for the live grid and its preview alike. */
+export function createViewHandlers(tintColumn: ColumnDef | undefined): ViewHandlers {
+  return {
+    getRowId: (p) => p.data.id,
+    getRowClass: (p) => rowTintClass(tintColumn, p.data),
+    postSortRows: ({ nodes, api }) => {
+      // Unsorted, rows follow the sheet's own order (fractional keys), wherever they were added.
+      if (!isSorted(api)) nodes.sort((a, b) => compareOrdered(a.data as Row, b.data as Row));
+    },
+    // Row numbers follow the displayed order after every sort, filter or insert.
+    onModelUpdated: (e) => e.api.refreshCells({ columns: [GUTTER_COLUMN_ID], force: true }),
+  };
+}
+
 /**
  * AG Grid's callbacks for one sheet, created once per sheet (SheetGrid memoises them): a new
  * function on every render would make AG Grid re-apply the option, and `postSortRows` in particular
@@ -45,8 +61,7 @@ type Handlers = Pick<
  */
 export function createGridHandlers({ workbook, sheetId, readOnly, context, tintColumn, owner }: GridHandlerDeps): Handlers {
   return {
-    getRowId: (p) => p.data.id,
-    getRowClass: (p) => rowTintClass(tintColumn, p.data),
+    ...createViewHandlers(tintColumn),
     onCellEditRequest: (e) => {
       if (e.data && e.colDef.colId) context.write(e.data.id, e.colDef.colId, e.newValue);
     },
@@ -74,12 +89,6 @@ export function createGridHandlers({ workbook, sheetId, readOnly, context, tintC
       const refusal = dropRow(e.api, workbook, sheetId, e);
       if (refusal) owner.current.onMessage(refusal, "info");
     },
-    postSortRows: ({ nodes, api }) => {
-      // Unsorted, rows follow the sheet's own order (fractional keys), wherever they were added.
-      if (!isSorted(api)) nodes.sort((a, b) => compareOrdered(a.data as Row, b.data as Row));
-    },
-    // Row numbers follow the displayed order after every sort, filter or insert.
-    onModelUpdated: (e) => e.api.refreshCells({ columns: [GUTTER_COLUMN_ID], force: true }),
     onCellFocused: (e) => {
       const node = e.rowIndex === null ? undefined : e.api.getDisplayedRowAtIndex(e.rowIndex);
       const columnId = typeof e.column === "string" ? e.column : e.column?.getColId();

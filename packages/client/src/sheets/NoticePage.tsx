@@ -1,6 +1,5 @@
-import type { SheetInfo, Workbook } from "@huzhu/schema";
+import type { SheetCounts, SheetInfo, Workbook } from "@huzhu/schema";
 import { Chip } from "../ui/Chip.tsx";
-import type { SheetCounts } from "./counts.ts";
 import { useLiveCounts } from "./use-live-counts.ts";
 
 /** Paragraphs of notice text; a leading 【heading】 is set in bold, as the original sheet did. */
@@ -58,18 +57,31 @@ function CountsCard({ counts, onOpen }: { counts: SheetCounts; onOpen: () => voi
   );
 }
 
-/** The 首页 tab: how the sheet works, and what stands where right now. */
-export function NoticePage(props: { workbook: Workbook; title: string; sheet: SheetInfo; onOpenSheet: (id: string) => void }) {
-  const { workbook, title, sheet, onOpenSheet } = props;
-  const counts = useLiveCounts(workbook);
+interface NoticeProps {
+  readonly title: string;
+  readonly sheet: SheetInfo;
+  readonly onOpenSheet: (id: string) => void;
+}
+
+/**
+ * The 首页 tab: how the sheet works, and what stands where. `live` marks counts that follow every
+ * change (the synced workbook) rather than the figures of the page's first load.
+ */
+export function NoticePage({ title, sheet, counts, live, onOpenSheet }: NoticeProps & { counts: readonly SheetCounts[]; live: boolean }) {
   return (
     <div className="hz-notice">
       <div className="hz-notice-inner">
         <h1>{title}</h1>
         {counts.length > 0 && (
-          <section className="hz-counts" aria-label="实时统计">
+          <section className="hz-counts" aria-label={live ? "实时统计" : "统计"}>
             <h2>
-              实时统计 <span className="hz-live-dot" aria-hidden="true" />
+              {live ? (
+                <>
+                  实时统计 <span className="hz-live-dot" aria-hidden="true" />
+                </>
+              ) : (
+                "统计（同步中）"
+              )}
             </h2>
             {counts.map((c) => (
               <CountsCard key={c.sheetId} counts={c} onOpen={() => onOpenSheet(c.sheetId)} />
@@ -81,4 +93,9 @@ export function NoticePage(props: { workbook: Workbook; title: string; sheet: Sh
       </div>
     </div>
   );
+}
+
+/** The 首页 tab of the synced workbook, its counts kept live. */
+export function LiveNoticePage({ workbook, ...props }: NoticeProps & { workbook: Workbook }) {
+  return <NoticePage {...props} counts={useLiveCounts(workbook)} live />;
 }

@@ -1,4 +1,8 @@
-import { type ColumnDef, ColumnType, type OptionColor, type Row, type Sheet, findTintColumn } from "@huzhu/schema";
+import { type ColumnDef, ColumnType, type OptionColor } from "../columns/column.ts";
+import type { Row } from "../doc/read.ts";
+import type { Workbook } from "../doc/workbook.ts";
+import { findTintColumn } from "./card.ts";
+import { type Sheet, SheetKind } from "./sheet.ts";
 
 /** How many rows hold one option (or none: `id` null is 未填写). */
 export interface OptionCount {
@@ -45,4 +49,13 @@ export function countSheet(sheet: Pick<Sheet, "id" | "name" | "columns">, rows: 
     return { column, buckets };
   });
   return { sheetId: sheet.id, sheetName: sheet.name, total: live.length, columns };
+}
+
+/** Counts of every grid sheet that has counted columns, in tab order (the 首页 tab's figures). */
+export function countWorkbook(workbook: Workbook): SheetCounts[] {
+  return workbook
+    .listSheets()
+    .filter((info) => info.kind === SheetKind.grid)
+    .map((info) => countSheet(workbook.readSheet(info.id), workbook.listRows(info.id)))
+    .filter((counts) => counts.columns.length > 0);
 }

@@ -1,7 +1,9 @@
-import { type Row, type SheetId, TemplateId, createFromTemplate } from "@huzhu/schema";
 import { describe, expect, it } from "vitest";
 import { Doc } from "yjs";
+import type { Row } from "../doc/read.ts";
+import type { SheetId } from "../ids.ts";
 import { countSheet, countedColumns } from "./counts.ts";
+import { TemplateId, createFromTemplate } from "./templates.ts";
 
 const workbook = createFromTemplate(new Doc(), TemplateId.shanghaiMedical, { sampleData: true });
 const requests = workbook.readSheet("requests" as SheetId);

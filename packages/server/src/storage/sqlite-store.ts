@@ -4,7 +4,7 @@ import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import type { DocStore, LinkRecord, LinkRole, NewWorkbook, StoredDocument, WorkbookRecord } from "./doc-store.ts";
 import { checksumOf } from "./integrity.ts";
 import { SqliteGroupCommit } from "./sqlite-group-commit.ts";
-import { SQLITE_PRAGMAS } from "./sqlite-writes.ts";
+import { SQLITE_PRAGMAS, UPSERT_SNAPSHOT_SQL } from "./sqlite-writes.ts";
 import { sqliteTransaction } from "./sqlite-transaction.ts";
 import { migrate } from "./sqlite-schema.ts";
 
@@ -89,14 +89,7 @@ export class SqliteDocStore implements DocStore {
         "SELECT state, upto_seq, checksum, previous_state, previous_upto_seq, previous_checksum FROM snapshots WHERE doc_name = ?",
       ),
       updatesAfter: db.prepare('SELECT seq, "update", checksum FROM updates WHERE doc_name = ? AND seq > ? ORDER BY seq'),
-      // The snapshot being replaced becomes the previous generation (recovery falls back to it).
-      upsertSnapshot: db.prepare(
-        `INSERT INTO snapshots (doc_name, state, upto_seq, checksum, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (doc_name) DO UPDATE SET previous_state = state, previous_upto_seq = upto_seq,
-           previous_checksum = checksum, state = excluded.state, upto_seq = excluded.upto_seq,
-           checksum = excluded.checksum, created_at = excluded.created_at`,
-      ),
-      previousSeq: db.prepare("SELECT previous_upto_seq AS seq FROM snapshots WHERE doc_name = ?"),
+      upsertSnapshot: db.prepare(UPSERT_SNAPSHOT_SQL),
       replaceSnapshot: db.prepare(
         `UPDATE snapshots SET state = ?, upto_seq = ?, checksum = ?, created_at = ?,
            previous_state = NULL, previous_upto_seq = NULL, previous_checksum = NULL WHERE doc_name = ?`,
@@ -156,15 +149,10 @@ export class SqliteDocStore implements DocStore {
 
   /**
    * One process owns the file, so every entry up to `uptoSeq` is in `state`; `contains` is not
-   * needed. The replaced snapshot is kept as the previous generation, with the log entries after
-   * it: only entries the previous generation holds are deleted.
+   * needed. Written on the writer thread, in order with the appends (SqliteWrites.compactDocument).
    */
   async compactDocument(docName: string, state: Uint8Array, uptoSeq: number): Promise<boolean> {
-    this.transaction(() => {
-      this.statements.upsertSnapshot.run(docName, state, uptoSeq, checksumOf(state), new Date().toISOString());
-      const previous = this.statements.previousSeq.get(docName) as { seq: number | null } | undefined;
-      this.statements.deleteUpdatesUpTo.run(docName, Math.min(previous?.seq ?? 0, uptoSeq));
-    });
+    await this.groupCommit.write("compactDocument", docName, state, uptoSeq);
     return true;
   }
 

@@ -4,14 +4,27 @@ import type { NewFormSubmission } from "./form-store.ts";
 import type { SubmissionRow } from "./sqlite-form-store.ts";
 import { checksumOf } from "./integrity.ts";
 
-/** The pragmas of every connection to the server's database, the writer thread's included. */
-export const SQLITE_PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+/**
+ * The pragmas of every connection to the server's database, the writer thread's included.
+ * `secure_delete` is per connection: every connection that deletes or overwrites (compaction,
+ * audit erasure, purges) must zero what it frees, or purged values stay in free pages.
+ */
+export const SQLITE_PRAGMAS =
+  "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;";
+
+/** A snapshot in; the one it replaces becomes the previous generation (recovery falls back to it). */
+export const UPSERT_SNAPSHOT_SQL = `INSERT INTO snapshots (doc_name, state, upto_seq, checksum, created_at) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (doc_name) DO UPDATE SET previous_state = state, previous_upto_seq = upto_seq,
+    previous_checksum = checksum, state = excluded.state, upto_seq = excluded.upto_seq,
+    checksum = excluded.checksum, created_at = excluded.created_at`;
 
 /**
  * The writes that go through the group commit, by name: they run on the writer thread's own
  * connection (sqlite-writer-worker.ts), so arguments and results are plain, cloneable data.
- * Everything on an editor's or a requester's path is here; rarer writes (compaction, links,
- * versions) stay on the main connection.
+ * Everything on an editor's or a requester's path is here, and compaction (a snapshot of megabytes
+ * and the deletion of thousands of log entries: on the main connection it held the event loop for
+ * hundreds of ms, waiting for the write lock and its fsync); rarer writes (links, versions,
+ * purges) stay on the main connection.
  */
 export function prepareWrites(db: DatabaseSync) {
   const statements = {
@@ -50,6 +63,9 @@ export function prepareWrites(db: DatabaseSync) {
        WHERE public_states.state_hash <> excluded.state_hash`,
     ),
     readPublicState: db.prepare("SELECT changed_at FROM public_states WHERE workbook_id = ?"),
+    upsertSnapshot: db.prepare(UPSERT_SNAPSHOT_SQL),
+    previousSeq: db.prepare("SELECT previous_upto_seq AS seq FROM snapshots WHERE doc_name = ?"),
+    deleteUpdatesUpTo: db.prepare("DELETE FROM updates WHERE doc_name = ? AND seq <= ?"),
   };
 
   function caseNumberOf(workbookId: string, rowId: string): number {
@@ -67,6 +83,15 @@ export function prepareWrites(db: DatabaseSync) {
     /** A document update into the log; its sequence number. */
     appendUpdate(docName: string, update: Uint8Array): number {
       return Number(statements.append.run(docName, update, checksumOf(update), new Date().toISOString()).lastInsertRowid);
+    },
+    /**
+     * A compacted snapshot holding every entry up to `uptoSeq`. The replaced snapshot is kept as
+     * the previous generation, with the log entries after it: only entries it holds are deleted.
+     */
+    compactDocument(docName: string, state: Uint8Array, uptoSeq: number): void {
+      statements.upsertSnapshot.run(docName, state, uptoSeq, checksumOf(state), new Date().toISOString());
+      const previous = statements.previousSeq.get(docName) as { seq: number | null } | undefined;
+      statements.deleteUpdatesUpTo.run(docName, Math.min(previous?.seq ?? 0, uptoSeq));
     },
     /** Case numbers of rows, allocated once per row and never reused. */
     caseNumbers(workbookId: string, rowIds: readonly string[]): number[] {

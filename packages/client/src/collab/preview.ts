@@ -33,11 +33,40 @@ export async function fetchPreview(link: EditorLink, fetchImpl: typeof fetch = f
 }
 
 /**
- * How long the page waits for the preview to arrive before opening the WebSocket anyway (a
+ * How long the page waits for the preview to arrive before applying the live workbook anyway (a
  * preview that has arrived is always waited for: it is on screen a moment later). Covers an
- * answer that never comes; a page with no preview to show connects at once.
+ * answer that never comes; a page with no preview to show applies at once. With the wait for the
+ * reader's pause it stays under the provider's 30 s without a message, after which it reconnects.
  */
 const PREVIEW_WAIT_MS = 15_000;
+
+/** How long the reader must leave the preview alone before the live workbook is let in. */
+const QUIET_MS = 500;
+/** The longest the live workbook waits for such a pause. */
+const MAX_QUIET_WAIT_MS = 5_000;
+
+const INPUT_EVENTS = ["wheel", "scroll", "keydown", "pointerdown", "pointermove", "touchmove"] as const;
+
+/**
+ * Resolves once the reader has left the page alone for `quietMs` (or after `maxMs` whatever they
+ * do): applying a large live workbook holds the page for seconds, better between two gestures
+ * than in the middle of a scroll.
+ */
+function whenQuiet(quietMs: number, maxMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const deadline = performance.now() + maxMs;
+    const done = () => {
+      for (const type of INPUT_EVENTS) window.removeEventListener(type, poke, { capture: true });
+      resolve();
+    };
+    let timer = setTimeout(done, quietMs);
+    function poke() {
+      clearTimeout(timer);
+      timer = setTimeout(done, Math.max(0, Math.min(quietMs, deadline - performance.now())));
+    }
+    for (const type of INPUT_EVENTS) window.addEventListener(type, poke, { capture: true, passive: true });
+  });
+}
 
 /** The page's first screen: the preview (undefined until it arrives, null when there is none). */
 export interface FirstLoad {
@@ -45,21 +74,28 @@ export interface FirstLoad {
   readonly preview: WritableStore<WorkbookPreview | null | undefined>;
   /** Resolves once the preview is on screen, or will not be. */
   readonly shown: Promise<void>;
+  /** The preview is on screen (or will not be); `shown` follows at the reader's next pause. */
   markShown(): void;
 }
 
 /**
- * Asks for the preview at once. The WebSocket is opened once it is on screen (`shown`): the live
- * workbook of 30,000 rows is 21 MB that the page spends seconds applying, and arriving first it
- * would hold the preview off the screen until then. The server loads the workbook for the
- * preview, so the WebSocket finds it loaded.
+ * Asks for the preview at once. What the WebSocket brings is applied once the preview is on
+ * screen and the reader pauses (`shown`): the live workbook of 30,000 rows is 21 MB that the page
+ * spends seconds applying, and applied first it would hold the preview off the screen until then.
  */
 export function startFirstLoad(link: EditorLink): FirstLoad {
   const preview = createStore<WorkbookPreview | null | undefined>(undefined);
-  let markShown = () => {};
+  let resolveShown = () => {};
   const shown = new Promise<void>((resolve) => {
-    markShown = resolve;
+    resolveShown = resolve;
   });
+  let marked = false;
+  const markShown = () => {
+    if (marked) return;
+    marked = true;
+    if (preview.get()) void whenQuiet(QUIET_MS, MAX_QUIET_WAIT_MS).then(resolveShown);
+    else resolveShown();
+  };
   void fetchPreview(link).then((answer) => {
     preview.set(answer);
     if (!answer) markShown();

@@ -24,7 +24,10 @@ export function gatedWebSocket(gate: Promise<void>, Base: typeof WebSocket = Web
       listener: EventListenerOrEventListenerObject,
       options?: boolean | AddEventListenerOptions,
     ): void {
-      if (!HELD.has(type)) return super.addEventListener(type, listener, options);
+      if (!HELD.has(type)) {
+        super.addEventListener(type, listener, options);
+        return;
+      }
       const holding: EventListener = (event) => {
         const deliver = () => {
           if (this.held.get(listener) !== holding) return;
@@ -44,7 +47,10 @@ export function gatedWebSocket(gate: Promise<void>, Base: typeof WebSocket = Web
       options?: boolean | EventListenerOptions,
     ): void {
       const holding = HELD.has(type) ? this.held.get(listener) : undefined;
-      if (!holding) return super.removeEventListener(type, listener, options);
+      if (!holding) {
+        super.removeEventListener(type, listener, options);
+        return;
+      }
       this.held.delete(listener);
       super.removeEventListener(type, holding, options);
     }

@@ -73,6 +73,12 @@ describe("the editor page's preview while the workbook syncs (Chromium)", () => 
       await page.keyboard.type("不会保存");
       expect(await page.locator(".ag-cell-inline-editing, .ag-popup-editor").count()).toBe(0);
 
+      // The reader searches the preview, as in the live grid, then clears it.
+      const searchBox = page.locator(`${PREVIEW} input[type=search]`);
+      await searchBox.fill("13511110399");
+      await expect.poll(() => page.locator(`${PREVIEW} .hz-row-count`).textContent()).toBe(`显示 1 / 共 ${ROWS} 行`);
+      await searchBox.fill("");
+
       // The reader scrolls to the end of the preview.
       const viewport = page.locator(`${PREVIEW} .ag-body-vertical-scroll-viewport`);
       await viewport.evaluate((element) => {
@@ -96,6 +102,24 @@ describe("the editor page's preview while the workbook syncs (Chromium)", () => 
         .toBe("实时编辑");
       expect(colleague.workbook.findRow(requests, first as RowId)?.cells["description" as ColumnId]).toBe("求助 1");
       await shot(page, "preview-then-live.png", { screen: true });
+      expect(problems).toEqual([]);
+    } finally {
+      release();
+      await page.context().close();
+    }
+  });
+
+  it("carries the preview's search into the live grid", async () => {
+    const { page, problems, release } = await openHeld(`${reachable(server, created.links.editor.url)}&sheet=requests`);
+    try {
+      await page.locator(`${PREVIEW} .ag-row[row-id]`).first().waitFor({ timeout: 15_000 });
+      await page.locator(`${PREVIEW} input[type=search]`).fill("求助 400");
+      await expect.poll(() => page.locator(`${PREVIEW} .hz-row-count`).getAttribute("data-shown")).toBe("1");
+      release();
+      await page.locator(LIVE_TABS).waitFor({ timeout: 30_000 });
+      await expect(page.locator(".hz-sheet-view input[type=search]").inputValue()).resolves.toBe("求助 400");
+      await expect.poll(() => page.locator(".hz-row-count").getAttribute("data-shown"), { timeout: 10_000 }).toBe("1");
+      await cell(page, lastRowId, "description").waitFor();
       expect(problems).toEqual([]);
     } finally {
       release();

@@ -35,12 +35,15 @@ export function App({
   collab,
   initialSheetId,
   initialTopRowId = null,
+  initialSearch = "",
   onSheetChange,
 }: {
   collab: Collab;
   initialSheetId: string | null;
   /** The row to show first (where the reader of the preview was). */
   initialTopRowId?: string | null;
+  /** The search the first sheet opens with (what the reader of the preview searched for). */
+  initialSearch?: string;
   onSheetChange?: (id: SheetId) => void;
 }) {
   const { workbook } = collab;
@@ -50,6 +53,8 @@ export function App({
   const gridApi = useRef<GridApi<Row> | null>(null);
   const pendingJump = useRef<Cursor | null>(null);
   const pendingTopRow = useRef(initialTopRowId);
+  // For the sheet the page opened on, until another is opened.
+  const pendingSearch = useRef(initialSearch);
   const connection = describeConnection(useStore(collab.connection));
   // Admin links only (the server refuses everyone else's link and setting changes anyway).
   const isAdmin = collab.self.role === "admin";
@@ -58,10 +63,11 @@ export function App({
 
   const activeId = active?.id ?? null;
   useEffect(() => {
+    if (activeId !== initialSheetId) pendingSearch.current = "";
     if (!activeId) return;
     collab.setCursor({ sheetId: activeId, rowId: null, columnId: null });
     onSheetChange?.(activeId);
-  }, [collab, activeId, onSheetChange]);
+  }, [collab, activeId, onSheetChange, initialSheetId]);
 
   const describeWhere = (peer: Peer) => {
     const sheet = sheets.find((s) => s.id === peer.cursor?.sheetId);
@@ -119,7 +125,13 @@ export function App({
         ) : active.kind === SheetKind.notice ? (
           <LiveNoticePage workbook={workbook} title={title} sheet={active} onOpenSheet={setChosen} />
         ) : (
-          <SheetView key={active.id} collab={collab} sheetId={active.id} onGridApi={onGridApi} />
+          <SheetView
+            key={active.id}
+            collab={collab}
+            sheetId={active.id}
+            initialSearch={active.id === initialSheetId ? pendingSearch.current : ""}
+            onGridApi={onGridApi}
+          />
         )}
       </main>
       <SheetTabs sheets={sheets} active={activeId} onSelect={setChosen} />

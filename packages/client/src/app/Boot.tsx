@@ -56,8 +56,16 @@ function SyncGate({ collab, link, firstScreen }: { collab: Collab | null; link: 
     return <StatusScreen title={title} message={describeRefusal(state.refusedReason)} />;
   }
   if (collab && state.everSynced) {
-    const { sheetId, topRowId } = place.current;
-    return <App collab={collab} initialSheetId={sheetId ?? link?.sheetId ?? null} initialTopRowId={topRowId} onSheetChange={remember} />;
+    const { sheetId, topRowId, search } = place.current;
+    return (
+      <App
+        collab={collab}
+        initialSheetId={sheetId ?? link?.sheetId ?? null}
+        initialTopRowId={topRowId}
+        initialSearch={search}
+        onSheetChange={remember}
+      />
+    );
   }
   const summary = describeConnection(state);
   if (summary.tone === "refused") return <StatusScreen title="无法打开工作簿" message={summary.detail} />;
@@ -84,7 +92,7 @@ export function Boot({
   const [attempt, setAttempt] = useState(0);
   // Taken once: a remount (StrictMode in development) must not reuse a connection it destroyed.
   const started = useRef(opening);
-  const place = useRef<PreviewPlace>({ sheetId: null, topRowId: null });
+  const place = useRef<PreviewPlace>({ sheetId: null, topRowId: null, search: "" });
   const firstScreen: FirstScreen = { firstLoad, place };
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the effect on retry.

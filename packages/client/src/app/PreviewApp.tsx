@@ -2,8 +2,10 @@ import { type Row, type SheetId, SheetKind, type WorkbookPreview } from "@huzhu/
 import type { GridApi } from "ag-grid-community";
 import { useEffect, useState } from "react";
 import { PreviewGrid } from "../grid/PreviewGrid.tsx";
+import { useRowCount } from "../grid/use-row-count.ts";
 import { NoticePage } from "../sheets/NoticePage.tsx";
 import { SheetTabs } from "../sheets/SheetTabs.tsx";
+import { RowCount, SearchBox } from "../sheets/Toolbar.tsx";
 import { TitleBlock } from "./Header.tsx";
 
 /** Where the reader was in the preview, for the live page to open at. */
@@ -11,6 +13,8 @@ export interface PreviewPlace {
   readonly sheetId: SheetId | null;
   /** The first row in view (the live grid scrolls to it). */
   readonly topRowId: string | null;
+  /** What the reader searched for (the live grid's search box starts with it). */
+  readonly search: string;
 }
 
 /** The first row in view (AG Grid's first displayed row includes the rows drawn above it). */
@@ -42,18 +46,21 @@ export function PreviewApp({
   const shownSheet = preview.sheet;
   const [chosen, setChosen] = useState<SheetId | null>(shownSheet?.id ?? null);
   const [api, setApi] = useState<GridApi<Row> | null>(null);
+  const [search, setSearch] = useState("");
+  const rowCount = useRowCount(api);
 
   useEffect(() => {
-    place.current = { sheetId: chosen, topRowId: chosen === shownSheet?.id ? topRowOf(api) : null };
-    if (!api || chosen !== shownSheet?.id) return;
+    const onShownSheet = chosen === shownSheet?.id;
+    place.current = { sheetId: chosen, topRowId: onShownSheet ? topRowOf(api) : null, search: onShownSheet ? search : "" };
+    if (!api || !onShownSheet) return;
     const remember = () => {
-      place.current = { sheetId: chosen, topRowId: topRowOf(api) };
+      place.current = { sheetId: chosen, topRowId: topRowOf(api), search };
     };
     api.addEventListener("bodyScrollEnd", remember);
     return () => {
       if (!api.isDestroyed()) api.removeEventListener("bodyScrollEnd", remember);
     };
-  }, [api, chosen, shownSheet, place]);
+  }, [api, chosen, shownSheet, place, search]);
   // A notice has no grid to wait for.
   useEffect(() => {
     if (shownSheet?.kind !== SheetKind.grid) requestAnimationFrame(() => setTimeout(onShown, 0));
@@ -69,7 +76,7 @@ export function PreviewApp({
         </span>
       </header>
       <div className="hz-banner is-info" role="status">
-        正在同步最新数据：现在看到的是打开时的内容，可以查看和滚动；同步完成后即可编辑。
+        正在同步最新数据：现在看到的是打开时的内容，可以查看、搜索和滚动；同步完成后即可编辑。
       </div>
       <main className="hz-main">
         {!shownSheet || chosen !== shownSheet.id ? (
@@ -84,8 +91,13 @@ export function PreviewApp({
           />
         ) : (
           <div className="hz-sheet-view">
+            <div className="hz-toolbar" role="toolbar" aria-label="表格工具栏">
+              <SearchBox search={search} onSearch={setSearch} />
+              <span className="hz-toolbar-spacer" />
+              <RowCount {...rowCount} />
+            </div>
             <div className="hz-sheet-body">
-              <PreviewGrid sheet={shownSheet} rows={preview.rows} onShown={onShown} onApi={setApi} />
+              <PreviewGrid sheet={shownSheet} rows={preview.rows} quickFilter={search} onShown={onShown} onApi={setApi} />
             </div>
           </div>
         )}

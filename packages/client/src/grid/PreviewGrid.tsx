@@ -17,11 +17,14 @@ const nobody: GridContext["cursors"] = createStore(new Map());
 export function PreviewGrid({
   sheet,
   rows,
+  quickFilter,
   onShown,
   onApi,
 }: {
   sheet: Sheet;
   rows: readonly Row[];
+  /** Search over every cell, as in the live grid. */
+  quickFilter: string;
   /** Called once the rows are on screen. */
   onShown(): void;
   onApi(api: GridApi<Row> | null): void;
@@ -50,6 +53,7 @@ export function PreviewGrid({
         columnDefs={columnDefs}
         context={context}
         rowData={rowData}
+        quickFilterText={quickFilter}
         suppressRowDrag
         onFirstDataRendered={onFirstDataRendered}
         onGridPreDestroyed={() => onApi(null)}

@@ -1,8 +1,9 @@
 import type { ChatGroupLink, Row, SheetId } from "@huzhu/schema";
 import type { GridApi } from "ag-grid-community";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { Collab } from "../collab/collab.ts";
 import { SheetGrid } from "../grid/SheetGrid.tsx";
+import { useRowCount } from "../grid/use-row-count.ts";
 import { insertRowBelowFocus, rowsToDelete, trashRows } from "../grid/row-actions.ts";
 import { HistoryLayer, HistoryToolbar, useHistoryTools } from "../history/HistoryTools.tsx";
 import { ConfirmDialog } from "../ui/Modal.tsx";
@@ -16,43 +17,25 @@ type Dialog =
   | { readonly kind: "trash" }
   | { readonly kind: "chat"; readonly link: ChatGroupLink; readonly title: string };
 
-function countRows(api: GridApi<Row>) {
-  let total = 0;
-  api.forEachNode(() => total++);
-  return { shown: api.getDisplayedRowCount(), total };
-}
-
 /** A grid sheet with its toolbar and dialogs, for people who edit. */
 export function SheetView({
   collab,
   sheetId,
+  initialSearch = "",
   onGridApi,
 }: {
   collab: Collab;
   sheetId: SheetId;
+  /** What the search box holds when the sheet opens (the preview's search, carried over). */
+  initialSearch?: string;
   onGridApi: (api: GridApi<Row> | null) => void;
 }) {
   const { workbook, readOnly } = collab;
   const [api, setApi] = useState<GridApi<Row> | null>(null);
-  const [search, setSearch] = useState("");
+  const [search, setSearch] = useState(initialSearch);
   const [dialog, setDialog] = useState<Dialog | null>(null);
-  const [rowCount, setRowCount] = useState({ shown: 0, total: 0 });
+  const rowCount = useRowCount(api);
   const historyTools = useHistoryTools(collab, sheetId, api);
-
-  useEffect(() => {
-    if (!api) return;
-    // Only a changed count re-renders the view (model updates come with every edit).
-    const update = () =>
-      setRowCount((current) => {
-        const next = countRows(api);
-        return next.shown === current.shown && next.total === current.total ? current : next;
-      });
-    update();
-    api.addEventListener("modelUpdated", update);
-    return () => {
-      if (!api.isDestroyed()) api.removeEventListener("modelUpdated", update);
-    };
-  }, [api]);
 
   const requestDelete = () => {
     if (!api) return;

@@ -4,6 +4,25 @@ import { useStore } from "../lib/store.ts";
 
 const mod = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform) ? "⌘" : "Ctrl";
 
+/** Search over every cell of the sheet (AG Grid's quick filter). */
+export function SearchBox({ search, onSearch }: { search: string; onSearch: (text: string) => void }) {
+  return (
+    <label className="hz-search">
+      <span aria-hidden="true">⌕</span>
+      <input type="search" placeholder="搜索本表…" aria-label="搜索本表" value={search} onChange={(e) => onSearch(e.target.value)} />
+    </label>
+  );
+}
+
+/** How many rows the grid shows, of how many. */
+export function RowCount({ shown, total }: { shown: number; total: number }) {
+  return (
+    <span className="hz-row-count" data-shown={shown}>
+      {shown === total ? `共 ${total} 行` : `显示 ${shown} / 共 ${total} 行`}
+    </span>
+  );
+}
+
 /** Actions over the grid of a sheet: rows, undo, search, trash. */
 export function Toolbar(props: {
   readOnly: boolean;
@@ -44,22 +63,9 @@ export function Toolbar(props: {
           <span className="hz-tool-divider" aria-hidden="true" />
         </>
       )}
-      <label className="hz-search">
-        <span aria-hidden="true">⌕</span>
-        <input
-          type="search"
-          placeholder="搜索本表…"
-          aria-label="搜索本表"
-          value={props.search}
-          onChange={(e) => props.onSearch(e.target.value)}
-        />
-      </label>
+      <SearchBox search={props.search} onSearch={props.onSearch} />
       <span className="hz-toolbar-spacer" />
-      <span className="hz-row-count" data-shown={props.rowCount.shown}>
-        {props.rowCount.shown === props.rowCount.total
-          ? `共 ${props.rowCount.total} 行`
-          : `显示 ${props.rowCount.shown} / 共 ${props.rowCount.total} 行`}
-      </span>
+      <RowCount {...props.rowCount} />
       {props.extra}
       {!props.readOnly && (
         <button type="button" className="hz-tool" onClick={props.onOpenTrash}>

@@ -10,14 +10,13 @@ const link = parseEditorLink(window.location);
 
 // Starts before the interface's code has arrived: a large workbook on a cold server takes seconds
 // to load, and that wait now overlaps with fetching and parsing React and AG Grid instead of
-// following them. The preview is shown first; what the WebSocket brings meanwhile is applied once
-// the preview is on screen and the reader pauses (see startFirstLoad). Boot takes this first
-// attempt over (and shows its errors).
+// following them. The preview comes first; the WebSocket opens once it is on screen and the
+// reader pauses (see startFirstLoad). Boot takes this first attempt over (and shows its errors).
 const firstLoad: FirstLoad | null = link ? startFirstLoad(link) : null;
 const opening: Promise<Collab> | null =
   link && firstLoad
-    ? Promise.all([fetchSession(link), import("./collab/connect.ts")]).then(([session, { connectWorkbook }]) =>
-        connectWorkbook(session, link.token, firstLoad.shown),
+    ? Promise.all([fetchSession(link), import("./collab/connect.ts"), firstLoad.shown]).then(([session, { connectWorkbook }]) =>
+        connectWorkbook(session, link.token),
       )
     : null;
 // Boot attaches its own handlers once mounted; until then a refusal is not an unhandled rejection.

@@ -1,10 +1,9 @@
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
+import { HocuspocusProvider } from "@hocuspocus/provider";
 import { openWorkbook } from "@huzhu/schema";
 import * as Y from "yjs";
 import { createStore } from "../lib/store.ts";
 import { watchPeers } from "./awareness-peers.ts";
 import type { Collab } from "./collab.ts";
-import { gatedWebSocket } from "./gated-websocket.ts";
 import { type ConnectionState, type SocketStatus, initialConnection, isPermanentRefusal } from "./connection.ts";
 import type { Session } from "./session.ts";
 import { createUndoHistory } from "./undo.ts";
@@ -21,24 +20,16 @@ function sameOriginCollabUrl(collabUrl: string): string {
   return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${new URL(collabUrl).pathname}`;
 }
 
-/**
- * Connects to a workbook's document on the sync server with the link's token. What arrives is
- * applied once `applyAfter` resolves (the preview on screen and the reader pausing), so the
- * page never freezes while a large workbook arrives under a reader's scroll.
- */
-export function connectWorkbook(session: Session, token: string, applyAfter?: Promise<void>): Collab {
+/** Connects to a workbook's document on the sync server with the link's token. */
+export function connectWorkbook(session: Session, token: string): Collab {
   const ydoc = new Y.Doc();
   // Every mutation this browser makes carries this origin, so undo tracks exactly our edits.
   const origin = { source: "local-user" };
   const connection = createStore<ConnectionState>(initialConnection);
   const patch = (change: Partial<ConnectionState>) => connection.update((s) => ({ ...s, ...change }));
 
-  const socket = new HocuspocusProviderWebsocket({
-    url: sameOriginCollabUrl(session.collabUrl),
-    ...(applyAfter && { WebSocketPolyfill: gatedWebSocket(applyAfter) }),
-  });
   const provider = new HocuspocusProvider({
-    websocketProvider: socket,
+    url: sameOriginCollabUrl(session.collabUrl),
     name: session.documentName,
     document: ydoc,
     token,
@@ -65,13 +56,11 @@ export function connectWorkbook(session: Session, token: string, applyAfter?: Pr
   // local can change before the first sync (the sheet is not shown yet), so the provider listens
   // for local changes from then on.
   ydoc.off("update", provider.boundDocumentUpdateHandler);
-  // Given a socket of its own making, the provider waits to be attached to it.
-  provider.attach();
 
   function refuse(reason: string) {
     patch({ refusedReason: reason, socket: "disconnected", synced: false });
     // A refused link stays refused: retrying would only hammer the server.
-    socket.disconnect();
+    provider.disconnect();
   }
 
   const awareness = provider.awareness;
@@ -90,7 +79,6 @@ export function connectWorkbook(session: Session, token: string, applyAfter?: Pr
       presence?.stop();
       history.destroy();
       provider.destroy();
-      socket.destroy();
       ydoc.destroy();
     },
   };

@@ -33,14 +33,13 @@ export async function fetchPreview(link: EditorLink, fetchImpl: typeof fetch = f
 }
 
 /**
- * How long the page waits for the preview to arrive before applying the live workbook anyway (a
+ * How long the page waits for the preview to arrive before opening the WebSocket anyway (a
  * preview that has arrived is always waited for: it is on screen a moment later). Covers an
- * answer that never comes; a page with no preview to show applies at once. With the wait for the
- * reader's pause it stays under the provider's 30 s without a message, after which it reconnects.
+ * answer that never comes; a page with no preview to show connects at once.
  */
 const PREVIEW_WAIT_MS = 15_000;
 
-/** How long the reader must leave the preview alone before the live workbook is let in. */
+/** How long the reader must leave the preview alone before the live workbook is asked for. */
 const QUIET_MS = 500;
 /** The longest the live workbook waits for such a pause. */
 const MAX_QUIET_WAIT_MS = 5_000;
@@ -79,9 +78,10 @@ export interface FirstLoad {
 }
 
 /**
- * Asks for the preview at once. What the WebSocket brings is applied once the preview is on
- * screen and the reader pauses (`shown`): the live workbook of 30,000 rows is 21 MB that the page
- * spends seconds applying, and applied first it would hold the preview off the screen until then.
+ * Asks for the preview at once. The WebSocket is opened once the preview is on screen and the
+ * reader pauses (`shown`): the live workbook of 30,000 rows is 21 MB that the page spends seconds
+ * applying, and arriving first it would hold the preview off the screen, or freeze it mid-scroll.
+ * The server loads the workbook for the preview, so the WebSocket finds it loaded.
  */
 export function startFirstLoad(link: EditorLink): FirstLoad {
   const preview = createStore<WorkbookPreview | null | undefined>(undefined);

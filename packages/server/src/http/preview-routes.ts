@@ -39,8 +39,9 @@ export function previewRoutes(deps: PreviewRouteDependencies): Route[] {
         const workbookId = params["id"] ?? "";
         await authorize(deps, req, workbookId, EDITING_ROLES);
         const connection = await deps.hocuspocus.openDirectConnection(workbookId, PREVIEW_READER);
+        const serializing = deps.previews.gzipped(connection.document as Document, url.searchParams.get("sheet"));
         deps.holds.hold(connection, HOLD_MS);
-        const gzipped = await deps.previews.gzipped(connection.document as Document, url.searchParams.get("sheet"));
+        const gzipped = await serializing;
         const compress = acceptsGzip(req);
         const bytes = compress ? gzipped : await gunzipAsync(gzipped);
         res.writeHead(200, {

@@ -165,7 +165,7 @@ export async function startServer(options: HuzhuServerOptions): Promise<HuzhuSer
     logger,
     compactAfterUpdates: options.compactAfterUpdates,
     health,
-    encoder: new StateEncoder(),
+    encoder: new StateEncoder({ sqliteFile: store instanceof SqliteDocStore ? store.file : undefined }),
   });
   const history = createHistory({
     store,

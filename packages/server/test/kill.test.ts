@@ -12,7 +12,8 @@ import { WebSocket } from "ws";
 import * as Y from "yjs";
 import type { StoredDocument } from "../src/storage/doc-store.ts";
 import { recoverDocument } from "../src/storage/recover-document.ts";
-import { SQLITE_FILE, type SnapshotRow } from "../src/storage/sqlite-store.ts";
+import type { SnapshotRow } from "../src/storage/sqlite-document-read.ts";
+import { SQLITE_FILE } from "../src/storage/sqlite-store.ts";
 import { createToken } from "../src/tokens.ts";
 import { waitFor } from "./helpers.ts";
 

@@ -302,8 +302,8 @@ export class Persistence implements Extension {
 
   /**
    * The state a compaction stores, with what it contains and up to which log entry. Normally
-   * rebuilt from storage in a worker thread (StateEncoder), so the event loop only reads the
-   * rows. From the in-memory document when that holds an update storage lacks (a failed append),
+   * rebuilt from storage in a worker thread (StateEncoder), which also reads it when storage is
+   * an SQLite file. From the in-memory document when that holds an update storage lacks (a failed append),
    * when the stored entries do not all verify, or without a worker.
    */
   private async capture(document: Document, state: DocState): Promise<CapturedState> {
@@ -312,11 +312,8 @@ export class Persistence implements Extension {
       const counted = state.sinceCompaction - state.pending.size;
       const failures = state.failures;
       try {
-        const stored = await this.configuration.store.loadDocument(document.name);
-        if (stored) {
-          const encoded = await this.encoder.encode(stored);
-          return { state: encoded.state, contents: encoded.snapshot, uptoSeq: encoded.lastSeq, counted, failures };
-        }
+        const encoded = await this.encoder.encodeStored(document.name, () => this.configuration.store.loadDocument(document.name));
+        if (encoded) return { state: encoded.state, contents: encoded.snapshot, uptoSeq: encoded.lastSeq, counted, failures };
       } catch (error) {
         this.configuration.logger.warn({ err: error, documentName: document.name }, "encoding from storage failed; compacting from memory");
       }

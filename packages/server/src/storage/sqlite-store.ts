@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import type { DocStore, LinkRecord, LinkRole, NewWorkbook, StoredDocument, WorkbookRecord } from "./doc-store.ts";
 import { checksumOf } from "./integrity.ts";
+import { readStoredDocument } from "./sqlite-document-read.ts";
 import { SqliteGroupCommit } from "./sqlite-group-commit.ts";
 import { SQLITE_PRAGMAS, UPSERT_SNAPSHOT_SQL } from "./sqlite-writes.ts";
 import { sqliteTransaction } from "./sqlite-transaction.ts";
@@ -39,22 +40,6 @@ export function toLink(row: LinkRow): LinkRecord {
   };
 }
 
-/** A row of the `snapshots` table. */
-export interface SnapshotRow {
-  state: Uint8Array;
-  upto_seq: number;
-  checksum: number | null;
-  previous_state: Uint8Array | null;
-  previous_upto_seq: number | null;
-  previous_checksum: number | null;
-}
-
-interface UpdateRow {
-  seq: number;
-  update: Uint8Array;
-  checksum: number | null;
-}
-
 function linkParams(link: LinkRecord): SQLInputValue[] {
   return [link.id, link.workbookId, link.role, link.tokenHash, link.label, link.color, link.expiresAt, link.revokedAt, link.createdAt];
 }
@@ -67,6 +52,8 @@ function linkParams(link: LinkRecord): SQLInputValue[] {
  * satisfy the interface.
  */
 export class SqliteDocStore implements DocStore {
+  /** The database file, for connections of other threads (the writer, the state encoder). */
+  readonly file: string;
   private readonly db: DatabaseSync;
   private readonly statements;
   private readonly groupCommit: SqliteGroupCommit;
@@ -78,6 +65,7 @@ export class SqliteDocStore implements DocStore {
     // Create the file ourselves with owner-only permissions; SQLite gives its -wal and -shm
     // files the same mode. The database holds phone numbers and addresses.
     closeSync(openSync(file, "a", 0o600));
+    this.file = file;
     this.db = new DatabaseSync(file);
     this.db.exec(SQLITE_PRAGMAS);
     migrate(this.db);
@@ -85,10 +73,6 @@ export class SqliteDocStore implements DocStore {
     this.groupCommit = new SqliteGroupCommit({ file });
     const db = this.db;
     this.statements = {
-      snapshot: db.prepare(
-        "SELECT state, upto_seq, checksum, previous_state, previous_upto_seq, previous_checksum FROM snapshots WHERE doc_name = ?",
-      ),
-      updatesAfter: db.prepare('SELECT seq, "update", checksum FROM updates WHERE doc_name = ? AND seq > ? ORDER BY seq'),
       upsertSnapshot: db.prepare(UPSERT_SNAPSHOT_SQL),
       replaceSnapshot: db.prepare(
         `UPDATE snapshots SET state = ?, upto_seq = ?, checksum = ?, created_at = ?,
@@ -121,25 +105,7 @@ export class SqliteDocStore implements DocStore {
   }
 
   async loadDocument(docName: string): Promise<StoredDocument | undefined> {
-    // One read transaction, so a compaction by another process can't slip between the two reads.
-    return this.transaction(() => {
-      const snapshot = this.statements.snapshot.get(docName) as SnapshotRow | undefined;
-      const snapshotSeq = snapshot?.upto_seq ?? 0;
-      const previous =
-        snapshot?.previous_state && snapshot.previous_upto_seq !== null
-          ? { state: snapshot.previous_state, seq: snapshot.previous_upto_seq, checksum: snapshot.previous_checksum }
-          : null;
-      // From the previous generation on, so a damaged snapshot can be rebuilt from it.
-      const rows = this.statements.updatesAfter.all(docName, previous?.seq ?? snapshotSeq) as unknown as UpdateRow[];
-      if (!snapshot && rows.length === 0) return undefined;
-      return {
-        snapshot: snapshot?.state ?? null,
-        snapshotSeq,
-        snapshotChecksum: snapshot?.checksum ?? null,
-        previous,
-        updates: rows.map((row) => ({ seq: row.seq, update: row.update, checksum: row.checksum })),
-      };
-    }, "DEFERRED");
+    return readStoredDocument(this.db, docName);
   }
 
   /** Appends share a transaction and its fsync with the other writes of their turn (SqliteGroupCommit). */

@@ -36,6 +36,22 @@ describe("StateEncoder", () => {
     // Overwritten values are garbage-collected, as in the live copy's own encoding.
     expect(encoded.state.length).toBeLessThanOrEqual(Y.encodeStateAsUpdate(live).length + 16);
     expect(Y.snapshotContainsUpdate(encoded.snapshot, Y.encodeStateAsUpdate(live))).toBe(true);
+
+    // Given the SQLite file, the worker reads the document itself: nothing is loaded here.
+    const reading = new StateEncoder({ sqliteFile: store.file });
+    const notHere = () => Promise.reject(new Error("loaded on the event loop"));
+    const read = await reading.encodeStored(name, notHere);
+    expect(read?.lastSeq).toBe(last);
+    expect(read?.state).toEqual(encoded.state);
+    rows.set("r4", "after the first read");
+    await Promise.all(appends);
+    const again = await reading.encodeStored(name, notHere);
+    expect(again?.lastSeq).toBe(last + 1);
+    const reread = new Y.Doc();
+    Y.applyUpdate(reread, again?.state ?? new Uint8Array());
+    expect(reread.getMap("rows").get("r4")).toBe("after the first read");
+    expect(await reading.encodeStored("nosuchdocument00", notHere)).toBeUndefined();
+    await reading.close();
     await store.close();
   });
 

@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import * as Y from "yjs";
 import type { StoredDocument } from "./doc-store.ts";
-import type { EncodeReply, EncodeRequest } from "./state-encoder-worker.ts";
+import type { EncodeReply, EncodeRequest, EncoderOptions } from "./state-encoder-worker.ts";
 
 /** A stored document rebuilt and encoded by the worker. */
 export interface EncodedState {
@@ -14,7 +14,7 @@ export interface EncodedState {
 }
 
 interface Waiting {
-  readonly resolve: (encoded: EncodedState) => void;
+  readonly resolve: (encoded: EncodedState | undefined) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -23,8 +23,11 @@ interface Waiting {
  * of milliseconds (hundreds for 30,000 rows); done on the event loop, every editor's changes
  * waited that long at each compaction (bench/README.md). The worker rebuilds the document from
  * what storage holds — the same bytes a load would read — so the server's own copy is never
- * touched. One worker, started when needed and stopped after a while without work (its heap held
- * a whole workbook); if it dies, the next use starts another.
+ * touched. With an SQLite file the worker also reads the stored document itself, on its own
+ * connection: read and copied to the worker on the event loop, the snapshots and log of a 5,000-row
+ * workbook stalled every editor ~70 ms at each compaction (bench/README.md). One worker, started
+ * when needed and stopped after a while without work (its heap held a whole workbook); if it dies,
+ * the next use starts another.
  */
 export class StateEncoder {
   private worker: Worker | undefined;
@@ -35,8 +38,12 @@ export class StateEncoder {
   /** How long the worker may sit idle before it is stopped to give its memory back. */
   private readonly idleMs: number;
 
-  constructor({ idleMs = 15_000 }: { idleMs?: number } = {}) {
+  /** The SQLite file the worker reads stored documents from, if it may. */
+  private readonly sqliteFile: string | undefined;
+
+  constructor({ idleMs = 15_000, sqliteFile }: { idleMs?: number; sqliteFile?: string } = {}) {
     this.idleMs = idleMs;
+    this.sqliteFile = sqliteFile;
   }
 
   /** Whether a worker is running now. */
@@ -44,14 +51,29 @@ export class StateEncoder {
     return this.worker !== undefined;
   }
 
+  /** Rebuilds and encodes a document as `stored` holds it. */
   encode(stored: StoredDocument): Promise<EncodedState> {
+    return this.request({ stored });
+  }
+
+  /**
+   * Rebuilds and encodes a document as storage holds it now: read by the worker from the SQLite
+   * file when it has one, else by `load` here. Undefined when nothing is stored under the name.
+   */
+  async encodeStored(docName: string, load: () => Promise<StoredDocument | undefined>): Promise<EncodedState | undefined> {
+    if (this.sqliteFile) return this.request({ docName });
+    const stored = await load();
+    return stored && this.encode(stored);
+  }
+
+  private request<T extends EncodedState | undefined>(what: { stored: StoredDocument } | { docName: string }): Promise<T> {
     if (this.closed) return Promise.reject(new Error("the state encoder is closed"));
     const worker = this.start();
     clearTimeout(this.idleTimer);
     const id = this.nextId++;
-    return new Promise<EncodedState>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, stored } satisfies EncodeRequest);
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as Waiting["resolve"], reject });
+      worker.postMessage({ id, ...what } satisfies EncodeRequest);
     });
   }
 
@@ -66,7 +88,9 @@ export class StateEncoder {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL("./state-encoder-worker.ts", import.meta.url));
+    const worker = new Worker(new URL("./state-encoder-worker.ts", import.meta.url), {
+      workerData: { sqliteFile: this.sqliteFile } satisfies EncoderOptions,
+    });
     // Idle between compactions; it must not keep a stopping server alive.
     worker.unref();
     worker.on("message", (reply: EncodeReply) => {
@@ -75,6 +99,7 @@ export class StateEncoder {
       this.waiting.delete(reply.id);
       if (this.waiting.size === 0) this.stopWhenIdle(worker);
       if ("error" in reply) waiting.reject(new Error(reply.error));
+      else if ("missing" in reply) waiting.resolve(undefined);
       else waiting.resolve({ state: reply.state, snapshot: Y.decodeSnapshot(reply.snapshot), lastSeq: reply.lastSeq });
     });
     const lost = (error: Error) => {

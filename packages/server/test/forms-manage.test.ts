@@ -1,9 +1,13 @@
 import { type SheetId, openWorkbook } from "@huzhu/schema";
 import { describe, expect, it } from "vitest";
 import type { HuzhuServer } from "../src/index.ts";
+import { SqliteFormStore } from "../src/storage/sqlite-form-store.ts";
 import { SqliteDocStore } from "../src/storage/sqlite-store.ts";
 import { addFormLink, call, submit, validAnswers } from "./form-helpers.ts";
 import { createWorkbookOverHttp, readStoredDocument, useHarness, waitFor } from "./helpers.ts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const requests = "requests" as SheetId;
 
@@ -141,6 +145,43 @@ describe("manage link", () => {
     });
     expect(answer.status).toBe(200);
     expect(storedRow(server, created.id, caseNumber)?.cells["duplicateOf"]).toBe(other.json.caseNumber);
+  });
+
+  it("works while the submission's completion is not recorded: the reply waits for the row only", async () => {
+    class UnrecordedForms extends SqliteFormStore {
+      override completeSubmission(): Promise<void> {
+        return Promise.reject(new Error("disk I/O error"));
+      }
+    }
+    const dataDir = mkdtempSync(join(tmpdir(), "huzhu-unrecorded-"));
+    const store = new SqliteDocStore(dataDir);
+    const server = await start({ dataDir, store, formStore: new UnrecordedForms(store), forms: { minFillMs: 150 } });
+    const { body: created } = await createWorkbookOverHttp(server, { template: "shanghai-medical", title: "测试", sampleData: true });
+    const token = await addFormLink(server, created.id);
+    const form = await call(server, "GET", `/api/forms/${token}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const body = { ticket: form.json.ticket, answers: validAnswers({ description: "完成未记录" }) };
+    const reply = await call(server, "POST", `/api/forms/${token}`, { body });
+    expect(reply.status).toBe(201);
+    const caseNumber = reply.json.caseNumber as string;
+    expect(storedRow(server, created.id, caseNumber)?.cells["description"]).toBe("完成未记录");
+
+    // The manage link finds the stored row; a replay of the ticket writes nothing more.
+    const manageToken = String(reply.json.manageUrl).split("/m/")[1] ?? "";
+    const view = await call(server, "GET", `/api/manage/${manageToken}`);
+    expect(view.status).toBe(200);
+    expect(view.json).toMatchObject({ caseNumber, editable: true });
+    const replay = await call(server, "POST", `/api/forms/${token}`, { body });
+    expect(replay.status).toBe(201);
+    expect(replay.headers["idempotent-replayed"]).toBe("true");
+    expect(replay.json.caseNumber).toBe(caseNumber);
+    const doc = readStoredDocument(server.dataDir, created.id);
+    const copies = doc
+      ? openWorkbook(doc)
+          .listRows(requests)
+          .filter((row) => row.cells["description"] === "完成未记录")
+      : [];
+    expect(copies).toHaveLength(1);
   });
 
   it("answers 404 for a manage token that does not exist, and 404 request_gone once the row is purged", async () => {

@@ -65,9 +65,16 @@ export type ManageUpdateBody = z.infer<typeof ManageUpdateBody>;
 export async function resolveManageToken(deps: FormDependencies, token: string): Promise<FormSubmissionRecord> {
   const record =
     token.length > 0 && token.length <= 200 ? await deps.formStore.findSubmissionByManageTokenHash(hashToken(token)) : undefined;
-  if (!record?.completedAt) {
-    throw formError(404, "not_found", "no request behind this link", "找不到这条求助，请检查链接是否完整");
-  }
+  const notFound = () => formError(404, "not_found", "no request behind this link", "找不到这条求助，请检查链接是否完整");
+  if (!record) throw notFound();
+  if (record.completedAt) return record;
+  // The reply goes out once the row is stored, while the completion is still being recorded
+  // (submit.ts); a claim whose row was never written has no request behind it.
+  const written = await withDocument(deps, record.workbookId, requesterOrigin("manage-update", record.linkId), (_, workbook) => {
+    const form = readFormSheet(workbook);
+    return form?.sheet.id === record.sheetId && workbook.findRow(form.sheet.id, record.rowId as RowId) !== undefined;
+  });
+  if (!written) throw notFound();
   return record;
 }
 

@@ -131,15 +131,16 @@ function initialCells(form: FormSheet, answers: Readonly<Record<string, CellValu
  * Writes the submission's row, once: the row id was chosen when the submission was claimed, so a
  * retry (or a second instance) finds the row instead of adding another. The row arrives complete
  * — answers, case number, submission time, statuses — in one transaction, on disk before this
- * returns.
+ * returns. `numbering` is the row's case number when already asked for.
  */
 async function writeRow(
   deps: FormDependencies,
   record: FormSubmissionRecord,
   answers: Readonly<Record<string, CellValue>>,
+  numbering?: Promise<number>,
 ): Promise<{ caseNumber: string }> {
   const rowId = record.rowId as RowId;
-  const number = await deps.store.allocateCaseNumber(record.workbookId, rowId);
+  const number = await (numbering ?? deps.store.allocateCaseNumber(record.workbookId, rowId));
   return withDocument(deps, record.workbookId, requesterOrigin("form-submission", record.linkId), async (connection, workbook) => {
     const form = readFormSheet(workbook);
     if (!form || form.sheet.id !== record.sheetId) throw formUnavailable();
@@ -162,14 +163,23 @@ function replyFor(deps: FormDependencies, submissionId: string, caseNumber: stri
   return { caseNumber, manageUrl: `${deps.publicUrl}${managePath(manageTokenFor(deps.secret, submissionId))}` };
 }
 
-/** Finishes a submission whose row may or may not be written yet (a retry, or a crash in between). */
+/**
+ * Finishes a submission whose row may or may not be written yet (a retry, or a crash in between).
+ * Answers once the row is on disk; the record that the submission is complete is written
+ * meanwhile: a replay before it lands (or after it failed) finds the row and writes nothing, and
+ * the manage link looks for the row too (manage.ts). Waiting for that record cost every requester
+ * one more commit (form load: 522–570 → 671–686 submissions/s with the case number below).
+ */
 async function complete(
   deps: FormDependencies,
   record: FormSubmissionRecord,
   answers: Readonly<Record<string, CellValue>>,
+  numbering?: Promise<number>,
 ): Promise<SubmissionReply> {
-  const { caseNumber } = await writeRow(deps, record, answers);
-  await deps.formStore.completeSubmission(record.submissionId, caseNumber, new Date(deps.now()));
+  const { caseNumber } = await writeRow(deps, record, answers, numbering);
+  deps.formStore.completeSubmission(record.submissionId, caseNumber, new Date(deps.now())).catch((error: unknown) => {
+    deps.logger.error({ err: error, submissionId: record.submissionId }, "recording a stored form submission as complete failed");
+  });
   return replyFor(deps, record.submissionId, caseNumber);
 }
 
@@ -233,17 +243,23 @@ export async function submitForm(
   limiters.submissionsPerAddress.take(address, now);
   limiters.submissionsPerLink.take(link.id, now);
 
+  const rowId = createRowId();
   const claiming = deps.formStore.claimSubmission({
     submissionId,
     workbookId: link.workbookId,
     linkId: link.id,
     sheetId: form.sheet.id,
-    rowId: createRowId(),
+    rowId,
     fingerprint: print,
     manageTokenHash: hashToken(manageTokenFor(deps.secret, submissionId)),
     createdAt: new Date(now).toISOString(),
   });
   deps.claimsUnderWay.set(submissionId, claiming);
+  // Asked for with the claim, so both share one commit. Should another copy of this submission
+  // hold the claim, its row gets its own number and this one is skipped, never reused.
+  const numbering = deps.store.allocateCaseNumber(link.workbookId, rowId);
+  // Awaited below, unless the claim fails or another copy's row is written instead.
+  numbering.catch(() => {});
   const claim = await claiming.finally(() => deps.claimsUnderWay.delete(submissionId));
   if (!claim.claimed) {
     // Another request with this ticket claimed it first (a double tap that reached another
@@ -253,5 +269,6 @@ export async function submitForm(
     limiters.submissionsPerLink.giveBack(link.id, now);
     if (claim.record.fingerprint !== print) throw ticketUsed();
   }
-  return { reply: await complete(deps, claim.record, cells), replayed: !claim.claimed };
+  const numbered = claim.record.rowId === rowId ? numbering : undefined;
+  return { reply: await complete(deps, claim.record, cells, numbered), replayed: !claim.claimed };
 }

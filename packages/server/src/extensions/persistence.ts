@@ -73,6 +73,22 @@ const SyncType = { step1: 0, step2: 1, update: 2 } as const;
 const LOAD_ORIGIN = Symbol("huzhu-load");
 
 /**
+ * Runs `fn` with the document's `update` listeners set aside. Yjs encodes each transaction's update
+ * for them: replaying storage, that is the whole workbook encoded once more (a quarter of a
+ * second and 20 MB of garbage for 30,000 rows), for Hocuspocus to queue a broadcast to no one — a
+ * loading document has no connection yet, and what loads is what every client syncs anyway.
+ */
+function withoutUpdateListeners<T>(document: Y.Doc, fn: () => T): T {
+  const listeners = document._observers.get("update");
+  document._observers.delete("update");
+  try {
+    return fn();
+  } finally {
+    if (listeners) document._observers.set("update", listeners);
+  }
+}
+
+/**
  * Stores every update before it is acknowledged, and compacts in the background.
  *
  * Every change to a loaded document — from a client, a server-side write, or another instance
@@ -125,7 +141,7 @@ export class Persistence implements Extension {
     // and reported; a document with no verifying snapshot is refused, never served empty.
     let report: ReturnType<typeof recoverDocument>;
     try {
-      report = recoverDocument(document, stored, LOAD_ORIGIN);
+      report = withoutUpdateListeners(document, () => recoverDocument(document, stored, LOAD_ORIGIN));
     } catch (error) {
       const damage = error instanceof UnrecoverableDocumentError ? error.damage : [];
       this.configuration.health?.record(documentName, { base: "refused", applied: 0, damage });

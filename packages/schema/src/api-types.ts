@@ -1,5 +1,5 @@
-import type { Row } from "./doc/read.ts";
 import type { ColumnId } from "./ids.ts";
+import type { PreviewRow } from "./preview-rows.ts";
 import type { SheetCounts } from "./sheets/counts.ts";
 import type { Sheet, SheetInfo } from "./sheets/sheet.ts";
 
@@ -31,8 +31,8 @@ export interface WorkbookPreview {
   readonly sheets: readonly SheetInfo[];
   /** The sheet asked for, else the first tab; null for a workbook without sheets. */
   readonly sheet: Sheet | null;
-  /** That sheet's rows out of the trash, when it is a grid. */
-  readonly rows: readonly Row[];
+  /** That sheet's rows out of the trash, when it is a grid (`fromPreviewRows` reads them). */
+  readonly rows: readonly PreviewRow[];
   /** The 首页 figures, when the sheet is a notice. */
   readonly counts: readonly SheetCounts[];
 }

@@ -46,6 +46,7 @@ export {
   type WorkbookSession,
 } from "./api-types.ts";
 export { parseSafeUrl } from "./columns/url.ts";
+export { type PreviewRow, fromPreviewRows, toPreviewRows } from "./preview-rows.ts";
 export {
   type PublicCondition,
   type PublicRule,

@@ -1,4 +1,4 @@
-import type { RowId, SheetId, WorkbookPreview } from "@huzhu/schema";
+import { type RowId, type SheetId, type WorkbookPreview, fromPreviewRows } from "@huzhu/schema";
 import { describe, expect, it } from "vitest";
 import type { HuzhuServer } from "../src/index.ts";
 import { createWorkbookOverHttp, useHarness } from "./helpers.ts";
@@ -12,11 +12,13 @@ async function preview(server: HuzhuServer, workbookId: string, token: string, s
     headers: { authorization: `Bearer ${token}`, "accept-encoding": encoding },
   });
   const text = await response.text();
+  const body = JSON.parse(text) as WorkbookPreview & { error?: { code: string } };
   return {
     status: response.status,
     headers: response.headers,
     text,
-    body: JSON.parse(text) as WorkbookPreview & { error?: { code: string } },
+    body,
+    rows: fromPreviewRows(body.sheet?.columns ?? [], body.rows ?? []),
   };
 }
 
@@ -40,8 +42,9 @@ describe("editor preview", () => {
     expect(answer.body.sheets.map((s) => s.id)).toContain("requests");
     expect(answer.body.sheet?.id).toBe("requests");
     expect(answer.body.sheet?.columns.some((c) => c.id === "phone")).toBe(true);
-    expect(answer.body.rows.map((r) => r.id)).toEqual([rowId]);
-    expect(answer.body.rows[0]?.cells["phone"]).toBe("13511112222");
+    expect(answer.rows.map((r) => r.id)).toEqual([rowId]);
+    expect(answer.rows[0]?.cells["phone"]).toBe("13511112222");
+    expect(answer.rows[0]?.cells["description"]).toBe("需要透析");
 
     const plain = await preview(server, created.id, created.links.editor.token, "requests", "identity");
     expect(plain.headers.get("content-encoding")).toBeNull();
@@ -65,7 +68,7 @@ describe("editor preview", () => {
     await peer.acknowledged();
     const after = await preview(server, created.id, token, "requests");
     expect(after.text).not.toContain("13511112222");
-    expect(after.body.rows[0]?.cells["description"]).toBe("已改");
+    expect(after.rows[0]?.cells["description"]).toBe("已改");
   });
 
   it("opens on the first tab when none or an unknown one is asked for: the 首页 text and its figures, no rows", async () => {

@@ -1,6 +1,7 @@
-import { type Row, type SheetId, SheetKind, type WorkbookPreview } from "@huzhu/schema";
+import { type Row, type SheetId, SheetKind } from "@huzhu/schema";
 import type { GridApi } from "ag-grid-community";
 import { useEffect, useState } from "react";
+import type { Preview } from "../collab/preview.ts";
 import { PreviewGrid } from "../grid/PreviewGrid.tsx";
 import { useRowCount } from "../grid/use-row-count.ts";
 import { NoticePage } from "../sheets/NoticePage.tsx";
@@ -38,7 +39,7 @@ export function PreviewApp({
   onShown,
   place,
 }: {
-  preview: WorkbookPreview;
+  preview: Preview;
   onShown(): void;
   /** Kept current with where the reader is. */
   place: { current: PreviewPlace };

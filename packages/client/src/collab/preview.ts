@@ -1,4 +1,4 @@
-import type { WorkbookPreview } from "@huzhu/schema";
+import { type Row, type WorkbookPreview, fromPreviewRows } from "@huzhu/schema";
 import { type WritableStore, createStore } from "../lib/store.ts";
 import type { EditorLink } from "./session.ts";
 
@@ -13,12 +13,17 @@ function isPreview(value: unknown): value is WorkbookPreview {
   );
 }
 
+/** The preview as the page shows it, its rows read back from their wire form. */
+export interface Preview extends Omit<WorkbookPreview, "rows"> {
+  readonly rows: readonly Row[];
+}
+
 /**
  * Asks for the tab the link opens, as it stands on the server, to show while the live workbook
  * syncs. Null when there is none to show (refused link, older server, network trouble): the
  * page then waits for the live workbook as before, and the session says what went wrong.
  */
-export async function fetchPreview(link: EditorLink, fetchImpl: typeof fetch = fetch): Promise<WorkbookPreview | null> {
+export async function fetchPreview(link: EditorLink, fetchImpl: typeof fetch = fetch): Promise<Preview | null> {
   const query = link.sheetId ? `?${new URLSearchParams({ sheet: link.sheetId })}` : "";
   try {
     const response = await fetchImpl(`/api/workbooks/${link.workbookId}/preview${query}`, {
@@ -26,7 +31,8 @@ export async function fetchPreview(link: EditorLink, fetchImpl: typeof fetch = f
     });
     if (!response.ok) return null;
     const body: unknown = await response.json();
-    return isPreview(body) ? body : null;
+    if (!isPreview(body)) return null;
+    return { ...body, rows: body.sheet ? fromPreviewRows(body.sheet.columns, body.rows) : [] };
   } catch {
     return null;
   }
@@ -70,7 +76,7 @@ function whenQuiet(quietMs: number, maxMs: number): Promise<void> {
 /** The page's first screen: the preview (undefined until it arrives, null when there is none). */
 export interface FirstLoad {
   /** Set to null once the live workbook is shown, so the preview's rows can be collected. */
-  readonly preview: WritableStore<WorkbookPreview | null | undefined>;
+  readonly preview: WritableStore<Preview | null | undefined>;
   /** Resolves once the preview is on screen, or will not be. */
   readonly shown: Promise<void>;
   /** The preview is on screen (or will not be); `shown` follows at the reader's next pause. */
@@ -84,7 +90,7 @@ export interface FirstLoad {
  * The server loads the workbook for the preview, so the WebSocket finds it loaded.
  */
 export function startFirstLoad(link: EditorLink): FirstLoad {
-  const preview = createStore<WorkbookPreview | null | undefined>(undefined);
+  const preview = createStore<Preview | null | undefined>(undefined);
   let resolveShown = () => {};
   const shown = new Promise<void>((resolve) => {
     resolveShown = resolve;

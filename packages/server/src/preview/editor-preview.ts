@@ -1,6 +1,6 @@
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { SheetKind, type WorkbookPreview, countWorkbook, openWorkbook } from "@huzhu/schema";
+import { SheetKind, type WorkbookPreview, countWorkbook, openWorkbook, toPreviewRows } from "@huzhu/schema";
 import type * as Y from "yjs";
 
 const gzipAsync = promisify(gzip);
@@ -15,7 +15,7 @@ export function buildPreview(ydoc: Y.Doc, sheetId: string | null): WorkbookPrevi
     title: workbook.readMeta().title,
     sheets,
     sheet,
-    rows: sheet?.kind === SheetKind.grid ? workbook.listRows(sheet.id) : [],
+    rows: sheet?.kind === SheetKind.grid ? toPreviewRows(sheet.columns, workbook.listRows(sheet.id)) : [],
     counts: sheet?.kind === SheetKind.notice ? countWorkbook(workbook) : [],
   };
 }
@@ -24,7 +24,7 @@ export function buildPreview(ydoc: Y.Doc, sheetId: string | null): WorkbookPrevi
  * Previews of loaded documents, gzipped once per tab until the document next changes: after a
  * restart the whole team opens the same workbook at once, and 30,000 rows take a tenth of a second
  * to serialize and more to compress. Only the compressed bytes are kept (0.8 MB for 30,000 rows,
- * the JSON is 21 MB). What is cached is dropped at the next change, so a purge never leaves old
+ * the JSON is 9 MB). What is cached is dropped at the next change, so a purge never leaves old
  * cells here, and with the document once it is unloaded.
  */
 export class PreviewCache {

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 
@@ -35,4 +35,24 @@ export function gzipOnce(etag: string, body: string): Promise<Buffer> {
     if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string);
   }
   return compressed;
+}
+
+/**
+ * Answers 200 with `bytes`, gzipped or as they are (`gzipped` says which), with `headers`
+ * besides; a HEAD request gets the headers only.
+ */
+export function sendEncoded(
+  req: IncomingMessage,
+  res: ServerResponse,
+  { bytes, gzipped, contentType }: { bytes: Buffer; gzipped: boolean; contentType: string },
+  headers: OutgoingHttpHeaders,
+): void {
+  res.writeHead(200, {
+    ...headers,
+    "Content-Type": contentType,
+    "Content-Length": bytes.length,
+    Vary: "Accept-Encoding",
+    ...(gzipped && { "Content-Encoding": "gzip" }),
+  });
+  res.end(req.method === "HEAD" ? undefined : bytes);
 }

@@ -5,7 +5,7 @@ import { systemWrite } from "../history/attribution.ts";
 import type { DocumentHolds } from "../preview/document-holds.ts";
 import type { PreviewCache } from "../preview/editor-preview.ts";
 import { type AccessDependencies, EDITING_ROLES, authorize } from "./access.ts";
-import { acceptsGzip } from "./compression.ts";
+import { acceptsGzip, sendEncoded } from "./compression.ts";
 import type { Route } from "./router.ts";
 
 /** What the preview route needs. */
@@ -44,14 +44,12 @@ export function previewRoutes(deps: PreviewRouteDependencies): Route[] {
         const gzipped = await serializing;
         const compress = acceptsGzip(req);
         const bytes = compress ? gzipped : await gunzipAsync(gzipped);
-        res.writeHead(200, {
-          "Content-Type": "application/json; charset=utf-8",
-          "Content-Length": bytes.length,
-          "Cache-Control": "no-store",
-          Vary: "Accept-Encoding",
-          ...(compress && { "Content-Encoding": "gzip" }),
-        });
-        res.end(req.method === "HEAD" ? undefined : bytes);
+        sendEncoded(
+          req,
+          res,
+          { bytes, gzipped: compress, contentType: "application/json; charset=utf-8" },
+          { "Cache-Control": "no-store" },
+        );
       },
     },
   ];

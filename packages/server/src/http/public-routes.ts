@@ -5,7 +5,7 @@ import type { PublicProjections } from "../projection/public-projections.ts";
 import { html, trusted } from "../public-view/html.ts";
 import { PUBLIC_PAGE_CSS } from "../public-view/style.ts";
 import { type DocStore, LinkRole } from "../storage/doc-store.ts";
-import { MIN_COMPRESSED_BYTES, acceptsGzip, gzipOnce } from "./compression.ts";
+import { MIN_COMPRESSED_BYTES, acceptsGzip, gzipOnce, sendEncoded } from "./compression.ts";
 import { HttpError } from "./errors.ts";
 import type { Route } from "./router.ts";
 
@@ -54,13 +54,7 @@ async function sendCached(req: IncomingMessage, res: ServerResponse, body: strin
     return;
   }
   const bytes = compress ? await gzipOnce(etag, body) : Buffer.from(body);
-  res.writeHead(200, {
-    ...headers,
-    "Content-Type": contentType,
-    "Content-Length": bytes.length,
-    ...(compress && { "Content-Encoding": "gzip" }),
-  });
-  res.end(req.method === "HEAD" ? undefined : bytes);
+  sendEncoded(req, res, { bytes, gzipped: compress, contentType }, headers);
 }
 
 function notFoundPage(req: IncomingMessage, res: ServerResponse): void {

@@ -3,6 +3,7 @@ import type { GridApi } from "ag-grid-community";
 import { useEffect, useState } from "react";
 import type { Preview } from "../collab/preview.ts";
 import { PreviewGrid } from "../grid/PreviewGrid.tsx";
+import { afterPaint } from "../lib/after-paint.ts";
 import { useRowCount } from "../grid/use-row-count.ts";
 import { NoticePage } from "../sheets/NoticePage.tsx";
 import { SheetTabs } from "../sheets/SheetTabs.tsx";
@@ -64,7 +65,7 @@ export function PreviewApp({
   }, [api, chosen, shownSheet, place, search]);
   // A notice has no grid to wait for.
   useEffect(() => {
-    if (shownSheet?.kind !== SheetKind.grid) requestAnimationFrame(() => setTimeout(onShown, 0));
+    if (shownSheet?.kind !== SheetKind.grid) afterPaint(onShown);
   }, [shownSheet, onShown]);
 
   return (

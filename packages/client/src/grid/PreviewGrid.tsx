@@ -2,6 +2,7 @@ import { type Row, type Sheet, findTintColumn } from "@huzhu/schema";
 import type { FirstDataRenderedEvent, GridApi } from "ag-grid-community";
 import { AgGridReact } from "ag-grid-react";
 import { useEffect, useMemo } from "react";
+import { afterPaint } from "../lib/after-paint.ts";
 import { createStore } from "../lib/store.ts";
 import { createColumnDefs } from "./column-defs.ts";
 import type { GridContext } from "./grid-context.ts";
@@ -42,8 +43,8 @@ export function PreviewGrid({
   }, [rows, onShown]);
   const onFirstDataRendered = (e: FirstDataRenderedEvent<Row>) => {
     onApi(e.api);
-    // After the browser has painted them, not merely laid them out.
-    requestAnimationFrame(() => setTimeout(onShown, 0));
+    // Once painted, not merely laid out.
+    afterPaint(onShown);
   };
   return (
     <div className="hz-grid" data-sheet={sheet.id} data-preview="">

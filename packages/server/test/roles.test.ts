@@ -222,6 +222,51 @@ describe("one Yjs client id per connection", () => {
     expect(bob.frames.some((frame) => frame.type === Message.close)).toBe(false);
   });
 
+  it("accepts a relay of an author's edits while the author is back but not synced yet; refuses what the author does not hold", async () => {
+    const server = await start();
+    const { body: created } = await createWorkbookOverHttp(server);
+    const viewer = await peers.synced(server, created.id, created.links.editor.token);
+    // Alice's edits, which Bob received and the server then lost in a crash.
+    const alice = new Y.Doc();
+    Y.applyUpdate(alice, Y.encodeStateAsUpdate(viewer.provider.document));
+    const updates: Uint8Array[] = [];
+    alice.on("update", (u: Uint8Array) => updates.push(u));
+    const rowId = openWorkbook(alice).insertRow(requests, { description: "Alice 写、Bob 转交" });
+    const relayed = updates[0] as Uint8Array;
+
+    // After the restart Alice is back first: her sync step 1 (her state) and her presence, not yet her step 2.
+    const author = await raw(server, created);
+    author.send((encoder) => {
+      encoding.writeVarUint(encoder, Message.sync);
+      encoding.writeVarUint(encoder, 0);
+      encoding.writeVarUint8Array(encoder, Y.encodeStateVector(alice));
+    });
+    author.sendAwareness(awarenessFor(alice.clientID));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    // Bob's step 2 relays Alice's edits: she holds them all, so nothing of hers can be taken.
+    const bob = await raw(server, created);
+    bob.send((encoder) => {
+      encoding.writeVarUint(encoder, Message.sync);
+      encoding.writeVarUint(encoder, 1);
+      encoding.writeVarUint8Array(encoder, relayed);
+    });
+    await waitFor(() => viewer.workbook.findRow(requests, rowId) !== undefined, "Alice's row, relayed by Bob");
+    expect(bob.frames.some((frame) => frame.type === Message.close)).toBe(false);
+
+    // A step 2 carrying structs under Alice's id past the state she sent is refused, as before.
+    openWorkbook(alice).setCell(requests, rowId, col("description"), "Alice 还没发出的修改");
+    const mallory = await raw(server, created);
+    mallory.send((encoder) => {
+      encoding.writeVarUint(encoder, Message.sync);
+      encoding.writeVarUint(encoder, 1);
+      encoding.writeVarUint8Array(encoder, updates[1] as Uint8Array);
+    });
+    await waitFor(() => mallory.frames.some((frame) => frame.type === Message.close), "the step 2 past Alice's state to be refused");
+    expect(mallory.frames.find((frame) => frame.type === Message.close)?.reason).toBe("client-id-in-use");
+    expect(author.frames.some((frame) => frame.type === Message.close)).toBe(false);
+  });
+
   it("accepts a relayed second copy of a row the server wrote again after a crash; refuses the same as a live edit", async () => {
     const server = await start();
     const { body: created } = await createWorkbookOverHttp(server);

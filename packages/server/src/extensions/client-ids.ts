@@ -1,5 +1,6 @@
 import type { Connection, Document, Extension, beforeHandleAwarenessPayload, beforeSyncPayload } from "@hocuspocus/server";
 import type { WebSocket } from "ws";
+import * as Y from "yjs";
 import { CollabCloseCode, CollabRefusal } from "../collab/context.ts";
 import { readUpdateEffect } from "../collab/update-paths.ts";
 
@@ -10,7 +11,7 @@ export interface ClientIdsConfiguration {
 }
 
 /** y-protocols sync message types, as Hocuspocus passes them to beforeSync. */
-const SyncType = { step2: 1, update: 2 } as const;
+const SyncType = { step1: 0, step2: 1, update: 2 } as const;
 
 /** The server's own document writes under its client id; no connection may use it. */
 const SERVER = "server";
@@ -25,7 +26,13 @@ const SERVER = "server";
  *
  * A sync step 2 claims nothing: it is a reconnecting peer's whole state, which may relay other
  * people's edits that the server sent out and then lost in a crash, and relaying an edit must not
- * lock its author out. A step 2 is still refused if it writes under an id someone else owns.
+ * lock its author out. A step 2 is still refused if it writes under an id someone else owns,
+ * unless the owner already holds everything it carries under that id: the state vector the owner
+ * sent in its own sync step 1 reaches past it. After a crash every peer reconnects at once, and a
+ * peer's relay of an author's lost edits often arrives after the author's step 1 and presence but
+ * before the author's own step 2; refused, the relaying peer's document was closed while its
+ * socket stayed open, and it stopped syncing until the page was reloaded. Structs below the
+ * owner's clock cannot make the owner's next edits look like duplicates.
  *
  * "Live" is checked, not assumed: a browser that lost its network reconnects before the server
  * notices the old socket died (that can take a minute) and resends its offline edits under its
@@ -41,17 +48,26 @@ export class ClientIds implements Extension {
   /** Client ids used in updates, per document, and the connection that used them first. */
   private readonly claims = new WeakMap<Document, Map<number, Connection>>();
   private readonly probes = new WeakMap<object, Promise<boolean>>();
+  /** The state vector each connection sent in its latest sync step 1. */
+  private readonly reported = new WeakMap<Connection, Map<number, number>>();
 
   constructor(configuration: ClientIdsConfiguration = {}) {
     this.probeTimeoutMs = configuration.probeTimeoutMs ?? 2_000;
   }
 
   async beforeSync({ type, payload, connection, document }: beforeSyncPayload): Promise<void> {
+    if (type === SyncType.step1) this.reported.set(connection, Y.decodeStateVector(payload));
     if ((type !== SyncType.step2 && type !== SyncType.update) || connection.readOnly) return;
     const { newClients } = readUpdateEffect(document, payload);
+    // Up to which clock a step 2 carries each client's structs (only read when it carries an owned id).
+    let carried: Map<number, number> | undefined;
     for (const clientId of newClients) {
       const owner = this.ownerOf(document, connection, clientId);
       if (owner === undefined) continue;
+      if (owner !== SERVER && type === SyncType.step2) {
+        carried ??= Y.parseUpdateMeta(payload).to;
+        if ((this.reported.get(owner)?.get(clientId) ?? 0) >= (carried.get(clientId) ?? Number.POSITIVE_INFINITY)) continue;
+      }
       if (owner === SERVER || (await this.isAlive(owner))) {
         throw new CollabRefusal(CollabCloseCode.forbidden, "client-id-in-use", `Yjs client id ${clientId} belongs to another connection`);
       }

@@ -168,7 +168,8 @@ function replyFor(deps: FormDependencies, submissionId: string, caseNumber: stri
  * Answers once the row is on disk; the record that the submission is complete is written
  * meanwhile: a replay before it lands (or after it failed) finds the row and writes nothing, and
  * the manage link looks for the row too (manage.ts). Waiting for that record cost every requester
- * one more commit (form load: 522–570 → 671–686 submissions/s with the case number below).
+ * one more commit: with the case number asked for alongside the claim (submitForm), commit waits
+ * under the form load went from ~33 to ~21 ms of a submission's ~48 ms.
  */
 async function complete(
   deps: FormDependencies,

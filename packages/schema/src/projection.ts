@@ -144,34 +144,58 @@ export function applyProjection(projection: PublicWorkbook, target: Y.Doc, origi
 /** True while applyProjection writes: its own transactions leave the record of applied rows valid. */
 let applying = false;
 
-/**
- * The sheet and row objects last written to each target, by id. A sheet or row whose projection is
- * the very same object as last time is already there and is skipped (trackPublicView keeps the
- * objects of what did not change). Any transaction not made here (another
- * instance's copy arriving through Redis, say) may have changed the target, so it clears the record.
- */
-const appliedRows = new WeakMap<Y.Doc, Map<string, PublicRow | PublicSheet>>();
+/** What applyProjection last wrote to a target: each sheet object, and each sheet's row objects by id. */
+interface Applied {
+  readonly sheets: Map<string, PublicSheet>;
+  readonly rows: Map<string, Map<string, PublicRow>>;
+}
 
-function appliedRowsOf(target: Y.Doc): Map<string, PublicRow | PublicSheet> {
+/**
+ * The sheet and row objects last written to each target. A sheet or row whose projection is the
+ * very same object as last time is already there and is skipped (trackPublicView keeps the
+ * objects of what did not change). Any transaction not made here (another instance's copy
+ * arriving through Redis, say) may have changed the target, so it clears the record.
+ */
+const appliedRows = new WeakMap<Y.Doc, Applied>();
+
+function appliedRowsOf(target: Y.Doc): Applied {
   let applied = appliedRows.get(target);
   if (applied) return applied;
-  const created = new Map<string, PublicRow | PublicSheet>();
+  const created: Applied = { sheets: new Map(), rows: new Map() };
   target.on("afterTransaction", () => {
-    if (!applying) created.clear();
+    if (applying) return;
+    created.sheets.clear();
+    created.rows.clear();
   });
   appliedRows.set(target, created);
   applied = created;
   return applied;
 }
 
-function writeProjection(projection: PublicWorkbook, target: Y.Doc, applied: Map<string, PublicRow | PublicSheet>): void {
+function rowsOf(applied: Applied, sheetId: string): Map<string, PublicRow> {
+  let rows = applied.rows.get(sheetId);
+  if (!rows) {
+    rows = new Map();
+    applied.rows.set(sheetId, rows);
+  }
+  return rows;
+}
+
+/** Deletes from the target's rows, and from the record, every row the view no longer has. */
+function removeRowsNotIn(rows: Y.Map<unknown>, recorded: Map<string, PublicRow>, sheet: PublicSheet): void {
+  const kept = new Set(sheet.rows.map((row) => row.id as string));
+  removeOthers(rows, kept);
+  for (const id of [...recorded.keys()]) if (!kept.has(id)) recorded.delete(id);
+}
+
+function writeProjection(projection: PublicWorkbook, target: Y.Doc, applied: Applied): void {
   put(metaMap(target), "title", projection.title);
   const sheets = sheetsMap(target) as Y.Map<unknown>;
   removeOthers(sheets, new Set(projection.sheets.map((s) => s.id)));
   for (const sheet of projection.sheets) {
-    const previous = applied.get(sheet.id) as PublicSheet | undefined;
+    const previous = applied.sheets.get(sheet.id);
     if (previous === sheet && sheets.has(sheet.id)) continue;
-    applied.set(sheet.id, sheet);
+    applied.sheets.set(sheet.id, sheet);
     const ySheet = ensureChild(sheets, sheet.id);
     put(ySheet, SheetKey.name, sheet.name);
     put(ySheet, SheetKey.kind, sheet.kind);
@@ -179,32 +203,29 @@ function writeProjection(projection: PublicWorkbook, target: Y.Doc, applied: Map
     put(ySheet, SheetKey.body, sheet.body);
     put(ySheet, SheetKey.publicMode, PublicMode.all);
     const rows = ensureChild(ySheet, SheetKey.rows);
+    const recorded = rowsOf(applied, sheet.id);
     if (previous && previous.columns === sheet.columns) {
       // Only rows changed since `previous` (trackPublicView shares everything else), and the
       // target holds `previous` as written (any other transaction clears the record): write the
       // difference instead of walking every row of the target.
-      const kept = new Set(sheet.rows.map((row) => row.id));
-      for (const row of previous.rows) {
-        if (kept.has(row.id)) continue;
-        rows.delete(row.id);
-        applied.delete(`${sheet.id}/${row.id}`);
-      }
-      for (const row of sheet.rows) if (applied.get(`${sheet.id}/${row.id}`) !== row) writeRow(rows, sheet.id, row, applied);
+      for (const row of sheet.rows) if (recorded.get(row.id) !== row) writeRow(rows, row, recorded);
+      // Every row of the view is recorded now; more recorded means some left the view.
+      if (recorded.size > sheet.rows.length) removeRowsNotIn(rows, recorded, sheet);
       continue;
     }
     const columns = ensureChild(ySheet, SheetKey.columns);
     removeOthers(columns, new Set(sheet.columns.map((c) => c.id)));
     for (const column of sheet.columns) writeColumn(ensureChild(columns, column.id), column);
-    removeOthers(rows, new Set(sheet.rows.map((r) => r.id)));
+    removeRowsNotIn(rows, recorded, sheet);
     for (const row of sheet.rows) {
-      if (applied.get(`${sheet.id}/${row.id}`) === row && rows.has(row.id)) continue;
-      writeRow(rows, sheet.id, row, applied);
+      if (recorded.get(row.id) === row && rows.has(row.id)) continue;
+      writeRow(rows, row, recorded);
     }
   }
 }
 
-function writeRow(rows: Y.Map<unknown>, sheetId: string, row: PublicRow, applied: Map<string, PublicRow | PublicSheet>): void {
-  applied.set(`${sheetId}/${row.id}`, row);
+function writeRow(rows: Y.Map<unknown>, row: PublicRow, recorded: Map<string, PublicRow>): void {
+  recorded.set(row.id, row);
   const yRow = asYMap(rows.get(row.id)) ?? (rows.set(row.id, createYMap({})) as Y.Map<unknown>);
   put(yRow, RowKey.order, row.order);
   removeOthers(yRow, new Set([RowKey.order, ...Object.keys(row.cells)]));

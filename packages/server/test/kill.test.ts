@@ -102,6 +102,8 @@ class Editor {
   readonly socket: HocuspocusProviderWebsocket;
   readonly workbook: Workbook;
   private ownRow: RowId | undefined;
+  /** Close codes and reasons of this editor's document, as the provider reported them. */
+  private readonly closes: string[] = [];
   private n = 0;
 
   readonly index: number;
@@ -144,6 +146,10 @@ class Editor {
       maxAttempts: 0,
     });
     this.provider = new HocuspocusProvider({ websocketProvider: this.socket, name: documentName, token, document: new Y.Doc() });
+    this.provider.on("close", ({ event }: { event: { code: number; reason: string } }) =>
+      this.closes.push(`${event.code} ${event.reason}`),
+    );
+    this.provider.on("authenticationFailed", ({ reason }: { reason: string }) => this.closes.push(`auth failed: ${reason}`));
     this.provider.attach();
     this.workbook = openWorkbook(this.provider.document, { origin: "editor" });
   }
@@ -168,6 +174,12 @@ class Editor {
     else if (!message.early) this.ackedEnds.add(message.end);
   }
 
+  /** Where this editor stands, for a failure message. */
+  describe(): string {
+    const unacknowledged = this.edits.filter((edit) => !this.isAcknowledged(edit)).length;
+    return `editor ${this.index}: socket ${this.socket.status}, authenticated ${this.provider.isAuthenticated}, synced ${this.provider.isSynced}, ${unacknowledged} edits unacknowledged, last closes [${this.closes.slice(-3).join("; ")}]`;
+  }
+
   isAcknowledged(edit: Edit): boolean {
     return edit.end <= this.watermark || this.ackedEnds.has(edit.end);
   }
@@ -189,6 +201,16 @@ class Editor {
   destroy(): void {
     this.provider.destroy();
     this.socket.destroy();
+  }
+}
+
+/** Waits until every editor meets `condition`; on a timeout, says where those that did not stand. */
+async function waitForEditors(editors: readonly Editor[], condition: (editor: Editor) => boolean, what: string, timeoutMs: number) {
+  try {
+    await waitFor(() => editors.every(condition), what, timeoutMs);
+  } catch (error) {
+    const behind = editors.filter((editor) => !condition(editor)).map((editor) => editor.describe());
+    throw new Error(`${(error as Error).message}: ${behind.join(" | ")}`);
   }
 }
 
@@ -365,7 +387,7 @@ describe("SIGKILL", () => {
         for (let round = 1; round <= ROUNDS; round += 1) {
           // Half the kills land while everyone is connected and editing, half at any moment after a
           // restart (editors reconnecting, documents loading, handshakes under way).
-          if (round % 2 === 0) await waitFor(() => editors.every((editor) => editor.provider.isSynced), "the editors back", 20_000);
+          if (round % 2 === 0) await waitForEditors(editors, (editor) => editor.provider.isSynced, "the editors back", 20_000);
           await sleep(100 + Math.random() * 500);
           await server.kill();
           await sleep(20); // acknowledgements already on the wire
@@ -387,8 +409,9 @@ describe("SIGKILL", () => {
       await requester.stop();
 
       // Everyone reconnects and merges what the server never acknowledged.
-      await waitFor(
-        () => editors.every((editor) => editor.provider.isSynced && editor.edits.every((edit) => editor.isAcknowledged(edit))),
+      await waitForEditors(
+        editors,
+        (editor) => editor.provider.isSynced && editor.edits.every((edit) => editor.isAcknowledged(edit)),
         "every edit of every editor to be acknowledged",
         30_000,
       );

@@ -4,13 +4,11 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-
-/** Debian's Chromium, which the project's browser tests use too; nothing is downloaded. */
-export const CHROMIUM = "/usr/bin/chromium";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../packages/client/e2e/chromium.ts";
 
 /** Why browser figures cannot be taken here, or null when they can. */
 export function browserUnavailable(): string | null {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is not installed (apt install chromium)`;
+  if (!existsSync(CHROMIUM_PATH)) return `${CHROMIUM_PATH} is not installed (apt install chromium)`;
   const client = new URL("../../packages/client/dist/index.html", import.meta.url);
   if (!existsSync(client)) return "the client is not built (pnpm --filter @huzhu/client build)";
   return null;
@@ -18,17 +16,7 @@ export function browserUnavailable(): string | null {
 
 export async function launchBrowser(): Promise<Browser> {
   const { chromium } = await import("playwright-core");
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
 }
 
 /** What a volunteer's laptop shows: the browser tests' viewport. */

@@ -6,6 +6,7 @@ import { type Workbook, openWorkbook } from "@huzhu/schema";
 import type { HuzhuServer } from "@huzhu/server";
 import { type Browser, type BrowserContextOptions, type Page, chromium } from "playwright-core";
 import * as Y from "yjs";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium.ts";
 
 // Shared by the browser tests: Debian's Chromium as the team notes launch it, screenshots in
 // test-output/ (to be looked at), and real editors connected from Node.
@@ -28,19 +29,7 @@ export const LAPTOP: BrowserContextOptions = { viewport: { width: 1280, height: 
 /** Headless Chromium without background traffic (the network here is closed). */
 export function launchChromium(): Promise<Browser> {
   mkdirSync(OUTPUT, { recursive: true });
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
 }
 
 /** Saves a screenshot: the whole page, or with `screen` only what the viewport shows. */

@@ -1,5 +1,4 @@
-import type { ColumnDef } from "./columns/column.ts";
-import type { CellValue } from "./columns/column.ts";
+import type { CellValue, ColumnDef } from "./columns/column.ts";
 import type { Row } from "./doc/read.ts";
 import type { RowId } from "./ids.ts";
 
@@ -29,7 +28,7 @@ const FIXED = 5;
 export function fromPreviewRows(columns: readonly ColumnDef[], rows: readonly PreviewRow[]): Row[] {
   return rows.map((row) => {
     const cells: Record<string, CellValue> = {};
-    for (let i = 0; i < columns.length; i++) cells[(columns[i] as ColumnDef).id] = row[FIXED + i] ?? null;
+    for (const [i, column] of columns.entries()) cells[column.id] = row[FIXED + i] ?? null;
     return {
       id: row[0] as RowId,
       order: row[1],

@@ -7,6 +7,7 @@ import {
   TemplateId,
   createFromTemplate,
   SystemField,
+  type Workbook,
   openWorkbook,
   templates,
 } from "@huzhu/schema";
@@ -50,7 +51,7 @@ const sampleRequests = templates[TemplateId.shanghaiMedical].sample["requests"] 
 const SYSTEM_KEYS: ReadonlySet<string> = new Set(Object.values(SystemField));
 
 /** A fictitious request in the shape of the template's samples; phone numbers use the unused 100 prefix. */
-function requestCells(index: number, random: () => number, caseNumbers: boolean, visible: boolean): CellInputs {
+function requestCells(index: number, random: () => number, caseNumbers: boolean): CellInputs {
   const sample = sampleRequests[index % sampleRequests.length] ?? {};
   // System cells are the server's own (Huzhu refuses an editor's write to them), except on a bare
   // server, which has nobody else to fill them.
@@ -62,8 +63,39 @@ function requestCells(index: number, random: () => number, caseNumbers: boolean,
     age: 1 + Math.floor(random() * 95),
   };
   if (caseNumbers) cells["caseNumber"] = `SH-${String(index + 1).padStart(5, "0")}`;
-  if (visible) Object.assign(cells, { verification: "verified", followUp: "inProgress" });
   return cells;
+}
+
+const UNVERIFIED = ["pending", "unreachable", "incorrect", "duplicate"];
+
+/**
+ * What the verification and follow-up teams write on a request after it arrives: a verification
+ * status on every row, a follow-up status on the verified (public) ones. Written as edits, after
+ * the row, as volunteers do: each is a key of its own in the row (not part of its inserted cells).
+ */
+function teamEdits(random: () => number, visible: boolean): CellInputs {
+  if (visible) return { verification: "verified", followUp: "inProgress" };
+  return { verification: UNVERIFIED[Math.floor(random() * UNVERIFIED.length)] };
+}
+
+/** Inserts requests and, in the same transaction, the teams' edits on them. */
+function insertRequests(
+  workbook: Workbook,
+  from: number,
+  visible: readonly boolean[],
+  random: () => number,
+  caseNumbers: boolean,
+): RowId[] {
+  return workbook.transact(() => {
+    const ids = workbook.insertRows(
+      REQUESTS_SHEET,
+      visible.map((_, i) => requestCells(from + i, random, caseNumbers)),
+    );
+    ids.forEach((id, i) => {
+      workbook.setCells(REQUESTS_SHEET, id, teamEdits(random, visible[i] === true));
+    });
+    return ids;
+  });
 }
 
 /**
@@ -82,20 +114,13 @@ export function buildRequestsSheet(plan: RequestsSheetPlan, templateState: Uint8
   const workbook = openWorkbook(ydoc);
   const random = createRandom(0x5eed).next;
   const editorRows = Math.min(plan.editorRows, plan.rows);
-  const editorRowIds = editorRows
-    ? workbook.insertRows(
-        REQUESTS_SHEET,
-        Array.from({ length: editorRows }, (_, i) => requestCells(i, random, plan.caseNumbers, true)),
-      )
-    : [];
+  const editorRowIds = editorRows ? insertRequests(workbook, 0, Array(editorRows).fill(true), random, plan.caseNumbers) : [];
   const editorBase = Y.encodeStateAsUpdate(ydoc);
   const perUpdate = plan.rowsPerUpdate ?? 1000;
   for (let start = editorRows; start < plan.rows; start += perUpdate) {
     const count = Math.min(perUpdate, plan.rows - start);
-    workbook.insertRows(
-      REQUESTS_SHEET,
-      Array.from({ length: count }, (_, i) => requestCells(start + i, random, plan.caseNumbers, random() < 0.4)),
-    );
+    const visible = Array.from({ length: count }, () => random() < 0.4);
+    insertRequests(workbook, start, visible, random, plan.caseNumbers);
   }
   ydoc.off("update", record);
   return {

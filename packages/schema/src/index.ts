@@ -79,7 +79,7 @@ export {
   observeWorkbook,
 } from "./doc/changes.ts";
 export { compareOrdered } from "./doc/order.ts";
-export { type DocPath, LIST_POSITION, isRowPath, isRowValuePath } from "./doc/paths.ts";
+export { type DocPath, LIST_POSITION, isInsertedCellsPath, isRowPath, isRowValuePath } from "./doc/paths.ts";
 export {
   type PublicRow,
   type PublicSheet,

@@ -1,6 +1,6 @@
 import * as Y from "yjs";
 import type { CellValue } from "./columns/column.ts";
-import { ColumnKey, RowKey, SheetKey, asYMap, createYMap, metaMap, sheetsMap } from "./doc/layout.ts";
+import { ColumnKey, RowKey, SheetKey, asYMap, createYMap, metaMap, sameStoredValue, sheetsMap } from "./doc/layout.ts";
 import type { Row } from "./doc/read.ts";
 import type { Workbook } from "./doc/workbook.ts";
 import { PublicMode, type PublicRule, type Sheet, type SheetColumn } from "./sheets/sheet.ts";
@@ -104,13 +104,9 @@ export function publicViewJson(view: PublicWorkbook): string {
   return `{"title":${JSON.stringify(view.title)},"sheets":[${sheets.join(",")}]}`;
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
-  return a === b || (typeof a === "object" && a !== null && JSON.stringify(a) === JSON.stringify(b));
-}
-
 /** Sets `key` only when the value differs, so re-applying an unchanged projection writes nothing. */
 function put(map: Y.Map<unknown>, key: string, value: unknown): void {
-  if (!sameValue(map.get(key), value)) map.set(key, value);
+  if (!sameStoredValue(map.get(key), value)) map.set(key, value);
 }
 
 function ensureChild(parent: Y.Map<unknown>, key: string): Y.Map<unknown> {

@@ -30,8 +30,11 @@ const FORBIDDEN: Record<string, (workbook: Workbook, rowId: RowId) => void> = {
     row.set("caseNumber", "SH-0001");
     rowsMap(w).set("forgedrow0001", row);
   },
+  "a new row inserted with a case number": (w) => w.insertRow(requests, { caseNumber: "SH-0001", description: "伪造的编号" }),
   // Below the typed API, what only a hand-made client would do; the layout's key names are spelled
   // out here on purpose, as an attacker would.
+  "a row's inserted cells, replaced": (w, rowId) => (rowsMap(w).get(rowId) as Y.Map<unknown>).set("$cells", { description: "全部换掉" }),
+  "a row's inserted cells, deleted": (w, rowId) => (rowsMap(w).get(rowId) as Y.Map<unknown>).delete("$cells"),
   "a row replaced by a plain value": (w, rowId) => rowsMap(w).set(rowId, "x"),
   "a shared type inside a cell": (w, rowId) => (rowsMap(w).get(rowId) as Y.Map<unknown>).set("notes", new Y.Map()),
   "a new root type": (w) => w.ydoc.getMap("backdoor").set("k", "v"),

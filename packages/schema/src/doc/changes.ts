@@ -1,12 +1,27 @@
 import type * as Y from "yjs";
 import type { RowId, SheetId } from "../ids.ts";
-import { SheetKey, metaMap, sheetsMap } from "./layout.ts";
+import {
+  RowKey,
+  SheetKey,
+  type YRow,
+  asYMap,
+  insertedCells,
+  isCellKey,
+  isInsertedCell,
+  metaMap,
+  sameStoredValue,
+  sheetsMap,
+  storedCell,
+} from "./layout.ts";
 
 /** What changed in one sheet during one transaction, by id. */
 export interface SheetChanges {
   /** Rows created (or replaced wholesale by a foreign peer). */
   readonly added: Set<RowId>;
-  /** Rows with changed keys: cell column ids, or `$order` / `$deletedAt` bookkeeping. */
+  /**
+   * Rows with changed keys: cell column ids, or `$order` / `$deletedAt` bookkeeping. A change of
+   * the cells a row was inserted with (a purge) is listed as the column ids it changed.
+   */
   readonly updated: Map<RowId, Set<string>>;
   /** Rows purged from the document. */
   readonly removed: Set<RowId>;
@@ -56,6 +71,10 @@ export function describeSheetEvents(events: readonly Y.YEvent<Y.AbstractType<unk
       const entry = sheetChanges(changes, sheetId);
       const set = entry.updated.get(rowId as RowId) ?? new Set<string>();
       for (const key of keys) set.add(key);
+      if (keys.has(RowKey.cells)) {
+        set.delete(RowKey.cells);
+        for (const { key } of insertedCellChanges(event as Y.YMapEvent<unknown>)) set.add(key);
+      }
       entry.updated.set(rowId as RowId, set);
     }
   }
@@ -94,8 +113,45 @@ export interface CellChange {
 }
 
 /**
- * Every row key a transaction changed, with old and new values: a new row lists all its keys, a
- * purged row is one change with key "" and `after` undefined.
+ * The cells whose value changed with the row's inserted cells (`$cells`, replaced by a purge):
+ * those without a key of their own, before and after. A cell whose own key the same transaction
+ * changed is not listed here; its key's change says it.
+ */
+function insertedCellChanges(event: Y.YMapEvent<unknown>): { key: string; before: unknown; after: unknown }[] {
+  const row = event.target as YRow;
+  const before = insertedCellsBefore(event);
+  const after = insertedCells(row);
+  const changed: { key: string; before: unknown; after: unknown }[] = [];
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (!isCellKey(key) || row.has(key) || event.keysChanged.has(key) || sameStoredValue(before[key], after[key])) continue;
+    changed.push({ key, before: before[key], after: after[key] });
+  }
+  return changed;
+}
+
+/** The cells a row was inserted with, as they were before the event's transaction. */
+function insertedCellsBefore(event: Y.YMapEvent<unknown>): Readonly<Record<string, unknown>> {
+  const change = event.changes.keys.get(RowKey.cells);
+  if (!change) return insertedCells(event.target as YRow);
+  const old = change.oldValue;
+  return typeof old === "object" && old !== null && !Array.isArray(old) ? (old as Record<string, unknown>) : {};
+}
+
+/** A new row's keys with their values, its inserted cells listed one by one. */
+function newRowEntries(row: YRow): [string, unknown][] {
+  const entries: [string, unknown][] = [];
+  const inserted = insertedCells(row);
+  for (const key of Object.keys(inserted)) if (isInsertedCell(inserted, key) && !row.has(key)) entries.push([key, inserted[key]]);
+  row.forEach((value, key) => {
+    if (key !== RowKey.cells) entries.push([key, value]);
+  });
+  return entries;
+}
+
+/**
+ * Every row key a transaction changed, with old and new values as readers see them: a new row
+ * lists all its cells and bookkeeping keys, a purged row is one change with key "" and `after`
+ * undefined.
  */
 export function describeCellChanges(events: readonly Y.YEvent<Y.AbstractType<unknown>>[]): CellChange[] {
   const out: CellChange[] = [];
@@ -103,17 +159,28 @@ export function describeCellChanges(events: readonly Y.YEvent<Y.AbstractType<unk
     const [sheetId, child, rowId] = event.path as string[];
     if (sheetId === undefined || child !== SheetKey.rows) continue;
     const target = event.target as Y.Map<unknown>;
-    for (const [key, change] of (event as Y.YMapEvent<unknown>).changes.keys) {
-      if (rowId !== undefined) {
-        out.push({ sheetId: sheetId as SheetId, rowId: rowId as RowId, key, before: change.oldValue, after: target.get(key) });
-      } else if (change.action === "delete") {
-        out.push({ sheetId: sheetId as SheetId, rowId: key as RowId, key: "", before: undefined, after: undefined });
-      } else {
-        const row = target.get(key) as Y.Map<unknown> | undefined;
-        row?.forEach((value, cellKey) => {
-          out.push({ sheetId: sheetId as SheetId, rowId: key as RowId, key: cellKey, before: undefined, after: value });
-        });
+    const mapEvent = event as Y.YMapEvent<unknown>;
+    if (rowId !== undefined) {
+      const at = { sheetId: sheetId as SheetId, rowId: rowId as RowId };
+      const insertedBefore = insertedCellsBefore(mapEvent);
+      for (const [key, change] of mapEvent.changes.keys) {
+        if (key === RowKey.cells) for (const cell of insertedCellChanges(mapEvent)) out.push({ ...at, ...cell });
+        else {
+          // A cell's first own key shadows the value it was inserted with: that was its value.
+          const before = change.action === "add" && isInsertedCell(insertedBefore, key) ? insertedBefore[key] : change.oldValue;
+          out.push({ ...at, key, before, after: storedCell(target, key) });
+        }
       }
+      continue;
+    }
+    for (const [key, change] of mapEvent.changes.keys) {
+      const at = { sheetId: sheetId as SheetId, rowId: key as RowId };
+      if (change.action === "delete") {
+        out.push({ ...at, key: "", before: undefined, after: undefined });
+        continue;
+      }
+      const row = asYMap(target.get(key));
+      if (row) for (const [cellKey, value] of newRowEntries(row)) out.push({ ...at, key: cellKey, before: undefined, after: value });
     }
   }
   return out;

@@ -7,7 +7,7 @@ import type { SheetId } from "../ids.ts";
 import { createFromTemplate } from "../sheets/templates.ts";
 import { type Random, createRandom } from "../testing/random.ts";
 import { replicasOf, syncAll, syncPair } from "../testing/replicas.ts";
-import { SheetKey, asYMap, childMap, sheetsMap } from "./layout.ts";
+import { SheetKey, asYMap, childMap, sheetsMap, storedCell } from "./layout.ts";
 import { type Workbook, openWorkbook } from "./workbook.ts";
 
 // Yjs-style randomized convergence (cf. Yjs' applyRandomTests): replicas mutate at random, sync in
@@ -76,7 +76,7 @@ function invalidCells(workbook: Workbook): string[] {
     const rows = childMap(asYMap(sheetsMap(workbook.ydoc).get(sheetId))!, SheetKey.rows)!;
     rows.forEach((row, rowId) => {
       for (const column of columns) {
-        const raw = row.get(column.id);
+        const raw = storedCell(row, column.id);
         if (raw !== undefined && !columnTypes[column.type].isValid(raw, column))
           problems.push(`${sheetId}/${rowId}/${column.id}=${JSON.stringify(raw)}`);
       }

@@ -1,4 +1,4 @@
-import { RootKey, SheetKey } from "./layout.ts";
+import { RootKey, RowKey, SheetKey } from "./layout.ts";
 
 /**
  * Where something sits in a workbook document: the root type's name, then map keys, with `#` for
@@ -23,4 +23,12 @@ export function isRowPath(path: DocPath): boolean {
 /** `sheets/<sheetId>/rows/<rowId>/<key>`: a cell or a row's bookkeeping (`$order`, `$deletedAt`, …). */
 export function isRowValuePath(path: DocPath): boolean {
   return path.length === 5 && isUnderRows(path);
+}
+
+/**
+ * `sheets/<sheetId>/rows/<rowId>/$cells`: the cells a row was inserted with, one plain value
+ * written with the row (and replaced only by a purge).
+ */
+export function isInsertedCellsPath(path: DocPath): boolean {
+  return isRowValuePath(path) && path[4] === RowKey.cells;
 }

@@ -4,7 +4,7 @@ import { isColumnType, readCell } from "../columns/index.ts";
 import { isIsoInstant } from "../columns/date-time.ts";
 import type { ColumnId, RowId, SheetId } from "../ids.ts";
 import { type PublicCondition, PublicMode, type PublicRule, type SheetInfo, SheetKind } from "../sheets/sheet.ts";
-import { ColumnKey, RowKey, SheetKey, isCellKey } from "./layout.ts";
+import { ColumnKey, RowKey, SheetKey, insertedCells, storedCell } from "./layout.ts";
 import { isOrderKey } from "./order.ts";
 
 // Readers tolerate: any peer can write anything, so every read fills a default instead of throwing
@@ -110,7 +110,8 @@ export interface Row {
 
 export function readRow(id: string, row: Y.Map<unknown>, columns: readonly ColumnDef[]): Row {
   const cells: Record<string, CellValue> = {};
-  for (const column of columns) cells[column.id] = readCell(column, row.get(column.id));
+  const inserted = insertedCells(row);
+  for (const column of columns) cells[column.id] = readCell(column, storedCell(row, column.id, inserted));
   const instant = (key: string) => {
     const value = row.get(key);
     return isIsoInstant(value) ? value : null;
@@ -124,9 +125,4 @@ export function readRow(id: string, row: Y.Map<unknown>, columns: readonly Colum
     purgedAt: instant(RowKey.purgedAt),
     cells,
   };
-}
-
-/** Ids of every cell key a row holds, including columns this reader does not know yet. */
-export function rowCellKeys(row: Y.Map<unknown>): string[] {
-  return [...row.keys()].filter(isCellKey);
 }

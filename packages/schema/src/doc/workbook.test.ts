@@ -4,9 +4,9 @@ import { SchemaError } from "../errors.ts";
 import { type ColumnId, type RowId, type SheetId, createRowId } from "../ids.ts";
 import { createFromTemplate } from "../sheets/templates.ts";
 import { replicasOf, syncAll, syncPair } from "../testing/replicas.ts";
-import { sheetsMap } from "./layout.ts";
+import { RowKey, sheetsMap } from "./layout.ts";
 import { type Workbook, openWorkbook } from "./workbook.ts";
-import { observeWorkbook } from "./changes.ts";
+import { type CellChange, describeCellChanges, observeWorkbook } from "./changes.ts";
 
 const requests = "requests" as SheetId;
 const col = (id: string) => id as ColumnId;
@@ -103,6 +103,52 @@ describe("workbook mutations", () => {
     workbook.setCell(requests, row, col("age"), 30);
     workbook.purgeRow(requests, row);
     expect(seen).toEqual(["requests:+1~0-0", "requests:+0~1-0", "requests:+0~0-1"]);
+  });
+});
+
+describe("cells a row was inserted with", () => {
+  const rawRow = (workbook: Workbook, rowId: RowId) =>
+    ((sheetsMap(workbook.ydoc).get(requests) as Y.Map<unknown>).get("rows") as Y.Map<Y.Map<unknown>>).get(rowId) as Y.Map<unknown>;
+
+  it("are one value; an edit shadows one cell, merges with another replica's edit, and its undo shows the inserted value again", () => {
+    const [a, b] = twoReplicas();
+    const row = a.insertRow(requests, { age: 30, notes: "初始", verification: "待核实" });
+    expect([...rawRow(a, row).keys()].sort()).toEqual([RowKey.cells, RowKey.createdAt, RowKey.order].sort());
+    syncPair(a.ydoc, b.ydoc);
+    const undo = new Y.UndoManager(sheetsMap(a.ydoc), { trackedOrigins: new Set([null]) });
+    a.setCell(requests, row, col("notes"), "A 改的");
+    b.setCell(requests, row, col("verification"), "已核实");
+    syncPair(a.ydoc, b.ydoc);
+    for (const w of [a, b]) expect(w.findRow(requests, row)?.cells).toMatchObject({ age: 30, notes: "A 改的", verification: "verified" });
+    undo.undo();
+    syncPair(a.ydoc, b.ydoc);
+    for (const w of [a, b]) expect(w.findRow(requests, row)?.cells).toMatchObject({ age: 30, notes: "初始", verification: "verified" });
+    a.setCell(requests, row, col("age"), "");
+    expect(a.findRow(requests, row)?.cells.age).toBeNull();
+  });
+
+  it("lose their private values to a purge, in the inserted value and in later edits, and the change names each cell", () => {
+    const [workbook] = twoReplicas();
+    const row = workbook.insertRow(requests, { phone: "13800138000", address: "秘密路 1 号", age: 30, notes: "初始" });
+    workbook.setCell(requests, row, col("notes"), "已联系 13911112222");
+    const changes: CellChange[][] = [];
+    sheetsMap(workbook.ydoc).observeDeep((events) => changes.push(describeCellChanges(events)));
+    expect(workbook.purgePrivateCells(requests, row).sort()).toEqual(["address", "notes", "phone"]);
+    expect(workbook.findRow(requests, row)?.cells).toMatchObject({ phone: "", address: "", notes: "", age: 30 });
+    const cellChanges = changes[0]?.filter((change) => !change.key.startsWith("$"));
+    expect(cellChanges).toEqual(
+      expect.arrayContaining([
+        { sheetId: requests, rowId: row, key: "phone", before: "13800138000", after: undefined },
+        { sheetId: requests, rowId: row, key: "address", before: "秘密路 1 号", after: undefined },
+        { sheetId: requests, rowId: row, key: "notes", before: "已联系 13911112222", after: undefined },
+      ]),
+    );
+    expect(cellChanges).toHaveLength(3);
+    const reloaded = new Y.Doc();
+    Y.applyUpdate(reloaded, Y.encodeStateAsUpdate(workbook.ydoc));
+    const stored = Buffer.from(Y.encodeStateAsUpdate(reloaded));
+    for (const secret of ["13800138000", "秘密路", "13911112222", "初始"]) expect(stored.includes(secret)).toBe(false);
+    expect(openWorkbook(reloaded).findRow(requests, row)?.cells.age).toBe(30);
   });
 });
 

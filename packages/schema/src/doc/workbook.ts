@@ -4,7 +4,21 @@ import { parseCell, readCell } from "../columns/index.ts";
 import { SchemaError, SchemaErrorCode } from "../errors.ts";
 import { type ColumnId, type RowId, type SheetId, createColumnId, createRowId, createSheetId, isId } from "../ids.ts";
 import { PublicMode, type Sheet, type SheetInfo, type SheetInput, SheetKind, type SheetPatch } from "../sheets/sheet.ts";
-import { ColumnKey, LAYOUT_VERSION, MetaKey, RowKey, SheetKey, asYMap, childMap, createYMap, metaMap, sheetsMap } from "./layout.ts";
+import {
+  ColumnKey,
+  LAYOUT_VERSION,
+  MetaKey,
+  RowKey,
+  SheetKey,
+  asYMap,
+  childMap,
+  createYMap,
+  holdsCell,
+  insertedCells,
+  metaMap,
+  sheetsMap,
+  storedCell,
+} from "./layout.ts";
 import { lastRowPosition, raiseLastRow } from "./last-row.ts";
 import { cachedRead } from "./read-cache.ts";
 import { type Ordered, compareOrdered, orderKeysAt } from "./order.ts";
@@ -146,7 +160,7 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
     const found: RowId[] = [];
     childMap(ySheet(sheetId), SheetKey.rows)?.forEach((value, id) => {
       const map = asYMap(value);
-      if (map && columns.some((column) => (readCell(column, map.get(column.id)) ?? "") === "")) found.push(id as RowId);
+      if (map && columns.some((column) => (readCell(column, storedCell(map, column.id)) ?? "") === "")) found.push(id as RowId);
     });
     return found;
   }
@@ -237,7 +251,7 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
     transact(() => {
       parsed.forEach((cells, i) => {
         const row = createYMap({ [RowKey.order]: keys[i], [RowKey.createdAt]: createdAt });
-        for (const [columnId, value] of cells) row.set(columnId, value);
+        if (cells.size > 0) row.set(RowKey.cells, Object.fromEntries(cells));
         rows.set(ids[i] as string, row);
         raiseLastRow(rows, { id: ids[i] as string, order: keys[i] as string });
       });
@@ -364,7 +378,8 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
       const row = yRow(sheetId, rowId);
       const parsed = parseCells(sheetId, rowId, inputs);
       transact(() => {
-        for (const [columnId, value] of parsed) if (row.get(columnId) !== value) row.set(columnId, value);
+        const inserted = insertedCells(row);
+        for (const [columnId, value] of parsed) if (storedCell(row, columnId, inserted) !== value) row.set(columnId, value);
       });
     },
 
@@ -411,17 +426,21 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
     },
 
     /**
-     * Deletes every private cell of a row and records when. The old values become Yjs tombstones
-     * that garbage collection empties; stores must re-encode the document (never merge old
-     * updates) for them to be gone from disk.
+     * Deletes every private cell of a row and records when: each cell's own key, and the cell
+     * among those the row was inserted with (the inserted cells are written again without it).
+     * The old values become Yjs tombstones that garbage collection empties; stores must re-encode
+     * the document (never merge old updates) for them to be gone from disk.
      */
     purgePrivateCells(sheetId: SheetId, rowId: RowId): string[] {
       const row = yRow(sheetId, rowId);
       const purged = listColumnsWithOrder(sheetId)
-        .filter((c) => c.private && c.system === null && row.has(c.id))
+        .filter((c) => c.private && c.system === null && holdsCell(row, c.id))
         .map((c) => c.id as string);
+      const inserted = insertedCells(row);
+      const keptInserted = Object.entries(inserted).filter(([id]) => !purged.includes(id));
       transact(() => {
         for (const id of purged) row.delete(id);
+        if (keptInserted.length < Object.keys(inserted).length) row.set(RowKey.cells, Object.fromEntries(keptInserted));
         row.set(RowKey.purgedAt, now().toISOString());
       });
       return purged;

@@ -23,6 +23,8 @@ export type ContentKind = "map" | "type" | "value" | "deleted";
 export interface Insertion {
   readonly place: Place;
   readonly kind: ContentKind;
+  /** The plain value it holds, for a "value" (checks that look inside one, e.g. a row's inserted cells). */
+  readonly value?: unknown;
 }
 
 /** What applying an update would do to a document. */
@@ -192,7 +194,10 @@ export function readUpdateEffect(doc: Y.Doc, update: Uint8Array): UpdateEffect {
   const inserted = reader.insertedStructs;
   const insertions: Insertion[] = [];
   for (const struct of inserted) {
-    if (struct instanceof Y.Item) insertions.push({ place: reader.place(struct), kind: kindOf(struct) });
+    if (!(struct instanceof Y.Item)) continue;
+    const kind = kindOf(struct);
+    const place = reader.place(struct);
+    insertions.push(kind === "value" ? { place, kind, value: struct.content.getContent()[0] } : { place, kind });
   }
   const deletions = reader.deletions(ds);
   return {

@@ -1,5 +1,15 @@
 import type { Connection, Extension, beforeSyncPayload } from "@hocuspocus/server";
-import { type RowId, SchemaError, type SheetId, SystemField, type Workbook, isRowPath, isRowValuePath, openWorkbook } from "@huzhu/schema";
+import {
+  type RowId,
+  SchemaError,
+  type SheetId,
+  SystemField,
+  type Workbook,
+  isInsertedCellsPath,
+  isRowPath,
+  isRowValuePath,
+  openWorkbook,
+} from "@huzhu/schema";
 import { CollabCloseCode, CollabRefusal, readCollabContext } from "../collab/context.ts";
 import { INERT, type Insertion, type Place, UNRESOLVED, readUpdateEffect } from "../collab/update-paths.ts";
 import { LinkRole } from "../storage/doc-store.ts";
@@ -47,7 +57,25 @@ function rowExists(place: readonly string[], workbook: () => Workbook): boolean 
 function isSystemCell(place: Place, workbook: () => Workbook): boolean {
   if (place === INERT || place === UNRESOLVED || !isRowValuePath(place)) return false;
   const [, sheetId, , , key] = place;
-  return Object.values(SystemField).some((field) => workbook().systemColumn(sheetId as SheetId, field)?.id === key);
+  return isSystemColumn(sheetId as string, key as string, workbook);
+}
+
+function isSystemColumn(sheetId: string, columnId: string, workbook: () => Workbook): boolean {
+  return Object.values(SystemField).some((field) => workbook().systemColumn(sheetId as SheetId, field)?.id === columnId);
+}
+
+/**
+ * A row's inserted cells (`$cells`) are written with the row, by its writer, and replaced only by
+ * the server's purge: an editor's live update may write them into a row it creates, without a
+ * system cell among them, and may not delete or replace them (that would change every cell of
+ * the row at once, system cells included).
+ */
+function isForbiddenInsertedCells({ place, value }: Insertion, workbook: () => Workbook): boolean {
+  if (typeof place === "string" || !isInsertedCellsPath(place)) return false;
+  const [, sheetId] = place;
+  if (rowExists(place, workbook)) return true;
+  if (typeof value !== "object" || value === null) return false;
+  return Object.keys(value).some((columnId) => isSystemColumn(sheetId as string, columnId, workbook));
 }
 
 function describe(place: Place): string {
@@ -89,19 +117,23 @@ export class WriteGuard implements Extension {
     // writes included: after a crash the server may have broadcast a new row's case number and
     // lost it, and the volunteer who holds it gives it back on reconnecting. Only live updates
     // are the connection's own edits.
+    const liveUpdate = type === SyncType.update;
     let workbook: Workbook | undefined;
-    const systemCell = (place: Place) => type === SyncType.update && isSystemCell(place, () => (workbook ??= openWorkbook(document)));
+    const openedWorkbook = () => (workbook ??= openWorkbook(document));
+    const systemCell = (place: Place) => liveUpdate && isSystemCell(place, openedWorkbook);
     // A new map at a row id that exists would replace the row, system cells and all: an
     // editor's own edit never does that (new rows get fresh ids). A relay may (see below).
     const overwrite = ({ place, kind }: Insertion) =>
-      type === SyncType.update &&
-      kind === "map" &&
-      typeof place !== "string" &&
-      isRowPath(place) &&
-      rowExists(place, () => (workbook ??= openWorkbook(document)));
+      liveUpdate && kind === "map" && typeof place !== "string" && isRowPath(place) && rowExists(place, openedWorkbook);
     const insertion = effect.hasGap
       ? undefined
-      : effect.insertions.find((candidate) => !editorMayInsert(candidate) || systemCell(candidate.place) || overwrite(candidate));
+      : effect.insertions.find(
+          (candidate) =>
+            !editorMayInsert(candidate) ||
+            systemCell(candidate.place) ||
+            overwrite(candidate) ||
+            (liveUpdate && isForbiddenInsertedCells(candidate, openedWorkbook)),
+        );
     // A relay may also carry a row the server wrote, broadcast and lost, then wrote again under the
     // same id (a form submission retried after the crash): the two copies compete for the key and
     // one replaces the other. That is a replacement, not a purge.
@@ -113,7 +145,10 @@ export class WriteGuard implements Extension {
         : [],
     );
     const deletion = effect.deletions.find(
-      (candidate) => !(editorMayDelete(candidate) || replacedRows.has(describe(candidate))) || systemCell(candidate),
+      (candidate) =>
+        !(editorMayDelete(candidate) || replacedRows.has(describe(candidate))) ||
+        systemCell(candidate) ||
+        (liveUpdate && typeof candidate !== "string" && isInsertedCellsPath(candidate)),
     );
     if (effect.hasGap || insertion || deletion) {
       const what = effect.hasGap

@@ -1,4 +1,4 @@
-import { type RowId, type SheetId, SystemField, type Workbook } from "@huzhu/schema";
+import { type RowId, type SheetChanges, type SheetId, SystemField, type Workbook } from "@huzhu/schema";
 
 /** `SH` and 1 → `SH-0001`; numbers past 9999 simply grow wider. */
 export function formatCaseNumber(prefix: string, number: number): string {
@@ -11,28 +11,29 @@ export function caseNumberSheet(workbook: Workbook): SheetId | undefined {
   return sheetId && workbook.systemColumn(sheetId, SystemField.caseNumber) ? sheetId : undefined;
 }
 
-function lacksSystemFields(workbook: Workbook, sheetId: SheetId, rowId: RowId): boolean {
-  const row = workbook.findRow(sheetId, rowId);
-  if (!row) return false;
-  const caseColumn = workbook.systemColumn(sheetId, SystemField.caseNumber);
-  const submittedColumn = workbook.systemColumn(sheetId, SystemField.submittedAt);
-  const empty = (columnId: string | undefined) => columnId !== undefined && (row.cells[columnId] ?? "") === "";
-  return empty(caseColumn?.id) || empty(submittedColumn?.id);
+/** The sheet's case-number and submission-time columns. */
+function systemColumnIds(workbook: Workbook, sheetId: SheetId): string[] {
+  return [SystemField.caseNumber, SystemField.submittedAt].flatMap((field) => workbook.systemColumn(sheetId, field)?.id ?? []);
 }
 
 /**
- * Rows of the form sheet whose case number or submission time is empty; `candidates` narrows
- * the check to rows a transaction touched. Trashed rows count: a restore must not reveal a gap.
+ * Rows of the form sheet whose case number or submission time is empty, reading only those two
+ * cells; `candidates` narrows the check to rows a transaction touched. Trashed rows count: a
+ * restore must not reveal a gap.
  */
 export function rowsLackingSystemFields(workbook: Workbook, candidates?: Iterable<RowId>): RowId[] {
   const sheetId = caseNumberSheet(workbook);
-  if (!sheetId) return [];
-  if (candidates) return [...candidates].filter((rowId) => lacksSystemFields(workbook, sheetId, rowId));
-  // The whole sheet (at load): only the two system cells of each row are read.
-  const systemColumns = [SystemField.caseNumber, SystemField.submittedAt].flatMap(
-    (field) => workbook.systemColumn(sheetId, field)?.id ?? [],
-  );
-  return workbook.listRowIdsWithEmptyCells(sheetId, systemColumns);
+  return sheetId ? workbook.listRowIdsWithEmptyCells(sheetId, systemColumnIds(workbook, sheetId), candidates) : [];
+}
+
+/**
+ * The rows among `changes` that may have come to lack a system value: new rows, and rows whose
+ * system cells changed (an edit elsewhere in a row cannot empty them).
+ */
+export function rowsToCheckForSystemFields(workbook: Workbook, sheetId: SheetId, changes: SheetChanges): RowId[] {
+  const systemIds = systemColumnIds(workbook, sheetId);
+  const touched = [...changes.updated].filter(([, keys]) => systemIds.some((id) => keys.has(id))).map(([id]) => id);
+  return [...changes.added, ...touched];
 }
 
 /**

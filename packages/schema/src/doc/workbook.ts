@@ -152,16 +152,19 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
 
   /**
    * Ids of the rows (trash included) with an empty cell in any of `columnIds`, reading only those
-   * cells: a server checking a whole sheet for missing system values at load need not parse every
-   * row.
+   * cells: a server checking a whole sheet for missing system values at load, or each row an edit
+   * touched, need not parse whole rows. `candidates` narrows the search to those rows.
    */
-  function listRowIdsWithEmptyCells(sheetId: SheetId, columnIds: readonly string[]): RowId[] {
+  function listRowIdsWithEmptyCells(sheetId: SheetId, columnIds: readonly string[], candidates?: Iterable<RowId>): RowId[] {
     const columns = listColumnsWithOrder(sheetId).filter((column) => columnIds.includes(column.id));
+    const rows = childMap(ySheet(sheetId), SheetKey.rows);
     const found: RowId[] = [];
-    childMap(ySheet(sheetId), SheetKey.rows)?.forEach((value, id) => {
+    const check = (value: unknown, id: string) => {
       const map = asYMap(value);
       if (map && columns.some((column) => (readCell(column, storedCell(map, column.id)) ?? "") === "")) found.push(id as RowId);
-    });
+    };
+    if (candidates) for (const id of candidates) check(rows?.get(id), id);
+    else rows?.forEach(check);
     return found;
   }
 

@@ -1,7 +1,7 @@
 import type { Extension, Hocuspocus, afterLoadDocumentPayload } from "@hocuspocus/server";
 import { type RowId, observeWorkbook, openWorkbook } from "@huzhu/schema";
 import type { Logger } from "pino";
-import { caseNumberSheet, fillSystemFields, rowsLackingSystemFields } from "../case-numbers.ts";
+import { caseNumberSheet, fillSystemFields, rowsLackingSystemFields, rowsToCheckForSystemFields } from "../case-numbers.ts";
 import type { DocStore } from "../storage/doc-store.ts";
 
 /** Configuration of the case-number extension. */
@@ -37,7 +37,7 @@ export class CaseNumbers implements Extension {
       const sheetId = caseNumberSheet(workbook);
       const sheet = sheetId && changes.bySheet.get(sheetId);
       if (!sheet || (sheet.added.size === 0 && sheet.updated.size === 0)) return;
-      this.enqueue(instance, documentName, rowsLackingSystemFields(workbook, [...sheet.added, ...sheet.updated.keys()]));
+      this.enqueue(instance, documentName, rowsLackingSystemFields(workbook, rowsToCheckForSystemFields(workbook, sheetId, sheet)));
     });
     // Rows stored without a number (e.g. the server stopped before writing it) get one now.
     this.enqueue(instance, documentName, rowsLackingSystemFields(workbook));

@@ -50,7 +50,7 @@ export function connectWorkbook(session: Session, token: string): Collab {
     },
   });
 
-  // The first sync brings the whole workbook (21 MB for 30,000 rows). While the document has an
+  // The first sync brings the whole workbook (18 MB for 30,000 rows). While the document has an
   // "update" listener, Yjs encodes every transaction again for it — a second of a phone's time
   // spent re-encoding what just arrived, which the provider then ignores (its own sync). Nothing
   // local can change before the first sync (the sheet is not shown yet), so the provider listens

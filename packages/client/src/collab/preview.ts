@@ -85,7 +85,7 @@ export interface FirstLoad {
 
 /**
  * Asks for the preview at once. The WebSocket is opened once the preview is on screen and the
- * reader pauses (`shown`): the live workbook of 30,000 rows is 21 MB that the page spends seconds
+ * reader pauses (`shown`): the live workbook of 30,000 rows is 18 MB that the page spends a second or more
  * applying, and arriving first it would hold the preview off the screen, or freeze it mid-scroll.
  * The server loads the workbook for the preview, so the WebSocket finds it loaded.
  */

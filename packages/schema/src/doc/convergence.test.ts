@@ -48,8 +48,11 @@ function mutate(random: Random, workbook: Workbook): void {
   const roll = random.next();
   if (!row || roll < 0.12) {
     const placement = row && random.chance(0.5) ? { after: row } : {};
-    const column = random.pick(columns);
-    workbook.insertRow(sheetId, { [column.id]: randomValue(random, column) }, placement);
+    // Several cells, as a form answer or a paste brings them: stored as the row's inserted cells.
+    const cells = Object.fromEntries(
+      Array.from({ length: 1 + random.int(4) }, () => random.pick(columns)).map((column) => [column.id, randomValue(random, column)]),
+    );
+    workbook.insertRow(sheetId, cells, placement);
   } else if (roll < 0.7) {
     const column = random.pick(columns);
     workbook.setCells(sheetId, row, { [column.id]: randomValue(random, column) });
@@ -57,6 +60,8 @@ function mutate(random: Random, workbook: Workbook): void {
     workbook.deleteRow(sheetId, row);
   } else if (roll < 0.84) {
     workbook.restoreRow(sheetId, row);
+  } else if (roll < 0.86) {
+    workbook.purgePrivateCells(sheetId, row);
   } else if (roll < 0.94) {
     workbook.moveRow(sheetId, row, random.chance(0.5) ? { after: random.pick(rows).id } : { before: random.pick(rows).id });
   } else if (roll < 0.97) {

@@ -89,6 +89,23 @@ describe("public projection", () => {
     expect(publicViewJson(second)).toContain("改过的描述");
   });
 
+  it("drops a column made private from the public document's bytes, edited or as inserted", () => {
+    const { workbook, visible } = workbookWithPrivateValues();
+    const [other] = workbook.insertRows(requests, [{ verification: "已核实", followUp: "跟进中", street: "长乐路 1 号" }]);
+    const target = new Y.Doc();
+    applyProjection(publicProjection(workbook), target);
+    workbook.setCell(requests, visible, "street" as ColumnId, "淮海路 2 号");
+    applyProjection(publicProjection(workbook), target);
+    const bytes = () => Buffer.from(Y.encodeStateAsUpdate(target));
+    expect(bytes().includes("长乐路 1 号")).toBe(true);
+    expect(bytes().includes("淮海路 2 号")).toBe(true);
+    workbook.updateColumn(requests, "street" as ColumnId, { private: true });
+    applyProjection(publicProjection(workbook), target);
+    for (const street of ["长乐路 1 号", "淮海路 2 号"]) expect(bytes().includes(street)).toBe(false);
+    expect(openWorkbook(target).findRow(requests, other!)?.cells).not.toHaveProperty("street");
+    expect(openWorkbook(target).findRow(requests, visible)?.cells["description"]).toBe("公开描述");
+  });
+
   it("reuses the projection of unchanged rows and rewrites only changed ones in the target", () => {
     const { workbook, visible } = workbookWithPrivateValues();
     const target = new Y.Doc();
@@ -107,6 +124,11 @@ describe("public projection", () => {
     expect(changedKeys).toEqual(["description"]);
     const copy = new Y.Doc();
     applyProjection(second, copy);
-    expect(target.getMap("sheets").toJSON()).toEqual(copy.getMap("sheets").toJSON());
+    // The same rows to a reader (the target holds the edit as a key of its own, the copy in the row's inserted cells).
+    const read = (doc: Y.Doc) => {
+      const view = openWorkbook(doc);
+      return view.listSheets().map((sheet) => [sheet, view.readSheet(sheet.id), view.listRows(sheet.id)]);
+    };
+    expect(read(target)).toEqual(read(copy));
   });
 });

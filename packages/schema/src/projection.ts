@@ -1,6 +1,17 @@
 import * as Y from "yjs";
 import type { CellValue } from "./columns/column.ts";
-import { ColumnKey, RowKey, SheetKey, asYMap, createYMap, metaMap, sameStoredValue, sheetsMap } from "./doc/layout.ts";
+import {
+  ColumnKey,
+  RowKey,
+  SheetKey,
+  asYMap,
+  createYMap,
+  insertedCells,
+  metaMap,
+  sameStoredValue,
+  sheetsMap,
+  storedCell,
+} from "./doc/layout.ts";
 import type { Row } from "./doc/read.ts";
 import type { Workbook } from "./doc/workbook.ts";
 import { PublicMode, type PublicRule, type Sheet, type SheetColumn } from "./sheets/sheet.ts";
@@ -220,12 +231,30 @@ function writeProjection(projection: PublicWorkbook, target: Y.Doc, applied: App
   }
 }
 
+/**
+ * Writes a row of the view in the workbook layout: a new row as its inserted cells (one value,
+ * as light for viewers to receive as for the workbook to load), a changed cell as a key of its
+ * own. A cell that left the view (its column turned private) must be gone from the inserted
+ * cells too, not only shadowed: they are written again without it, and the keys dropped.
+ */
 function writeRow(rows: Y.Map<unknown>, row: PublicRow, recorded: Map<string, PublicRow>): void {
   recorded.set(row.id, row);
-  const yRow = asYMap(rows.get(row.id)) ?? (rows.set(row.id, createYMap({})) as Y.Map<unknown>);
+  const yRow = asYMap(rows.get(row.id));
+  if (!yRow) {
+    rows.set(row.id, createYMap({ [RowKey.order]: row.order, [RowKey.cells]: row.cells }));
+    return;
+  }
   put(yRow, RowKey.order, row.order);
-  removeOthers(yRow, new Set([RowKey.order, ...Object.keys(row.cells)]));
-  for (const [columnId, value] of Object.entries(row.cells)) put(yRow, columnId, value);
+  const inserted = insertedCells(yRow);
+  if (!yRow.has(RowKey.cells) || Object.keys(inserted).some((columnId) => !Object.hasOwn(row.cells, columnId))) {
+    put(yRow, RowKey.cells, row.cells);
+    removeOthers(yRow, new Set([RowKey.order, RowKey.cells]));
+    return;
+  }
+  removeOthers(yRow, new Set([RowKey.order, RowKey.cells, ...Object.keys(row.cells)]));
+  for (const [columnId, value] of Object.entries(row.cells)) {
+    if (!sameStoredValue(storedCell(yRow, columnId, inserted), value)) yRow.set(columnId, value);
+  }
 }
 
 function writeColumn(map: Y.Map<unknown>, column: SheetColumn): void {

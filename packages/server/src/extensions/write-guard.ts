@@ -13,6 +13,7 @@ import {
 import { CollabCloseCode, CollabRefusal, readCollabContext } from "../collab/context.ts";
 import { INERT, type Insertion, type Place, UNRESOLVED, readUpdateEffect } from "../collab/update-paths.ts";
 import { LinkRole } from "../storage/doc-store.ts";
+import type * as Y from "yjs";
 
 /** Configuration of the write guard. */
 export interface WriteGuardConfiguration {
@@ -36,14 +37,51 @@ function editorMayDelete(place: Place): boolean {
   return place === INERT || (place !== UNRESOLVED && isRowValuePath(place));
 }
 
-/** Whether the row a row path names is in the document (trashed rows included). */
-function rowExists(place: readonly string[], workbook: () => Workbook): boolean {
-  const [, sheetId, , rowId] = place;
-  try {
-    return workbook().findRow(sheetId as SheetId, rowId as RowId) !== undefined;
-  } catch (error) {
-    if (error instanceof SchemaError) return false; // no such sheet: nothing to replace
-    throw error;
+/**
+ * The document as the checks of one update read it: opened once, each sheet's system columns
+ * looked up once (a pasted block of rows is thousands of insertions, each checked).
+ */
+class CheckedDocument {
+  private opened: Workbook | undefined;
+  private readonly systemColumns = new Map<string, ReadonlySet<string>>();
+  private readonly document: Y.Doc;
+
+  constructor(document: Y.Doc) {
+    this.document = document;
+  }
+
+  get workbook(): Workbook {
+    this.opened ??= openWorkbook(this.document);
+    return this.opened;
+  }
+
+  /** Whether the row a row path names is in the document (trashed rows included). */
+  rowExists(place: readonly string[]): boolean {
+    const [, sheetId, , rowId] = place;
+    return this.readSheet(() => this.workbook.findRow(sheetId as SheetId, rowId as RowId) !== undefined, false);
+  }
+
+  isSystemColumn(sheetId: string, columnId: string): boolean {
+    let ids = this.systemColumns.get(sheetId);
+    if (!ids) {
+      const fields = Object.values(SystemField);
+      ids = this.readSheet(
+        () => new Set(fields.flatMap((field) => this.workbook.systemColumn(sheetId as SheetId, field)?.id ?? [])),
+        new Set(),
+      );
+      this.systemColumns.set(sheetId, ids);
+    }
+    return ids.has(columnId);
+  }
+
+  /** `read()`, or `fallback` when the sheet it reads is not in the document (nothing there to protect). */
+  private readSheet<T>(read: () => T, fallback: T): T {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof SchemaError) return fallback;
+      throw error;
+    }
   }
 }
 
@@ -54,14 +92,10 @@ function rowExists(place: readonly string[], workbook: () => Workbook): boolean 
  * them: it relays what its client received, and after a crash that includes the server's own
  * writes it lost; a crafted step 2 could therefore still carry one.
  */
-function isSystemCell(place: Place, workbook: () => Workbook): boolean {
+function isSystemCell(place: Place, checked: CheckedDocument): boolean {
   if (place === INERT || place === UNRESOLVED || !isRowValuePath(place)) return false;
   const [, sheetId, , , key] = place;
-  return isSystemColumn(sheetId as string, key as string, workbook);
-}
-
-function isSystemColumn(sheetId: string, columnId: string, workbook: () => Workbook): boolean {
-  return Object.values(SystemField).some((field) => workbook().systemColumn(sheetId as SheetId, field)?.id === columnId);
+  return checked.isSystemColumn(sheetId as string, key as string);
 }
 
 /**
@@ -70,12 +104,12 @@ function isSystemColumn(sheetId: string, columnId: string, workbook: () => Workb
  * system cell among them, and may not delete or replace them (that would change every cell of
  * the row at once, system cells included).
  */
-function isForbiddenInsertedCells({ place, value }: Insertion, workbook: () => Workbook): boolean {
+function isForbiddenInsertedCells({ place, value }: Insertion, checked: CheckedDocument): boolean {
   if (typeof place === "string" || !isInsertedCellsPath(place)) return false;
   const [, sheetId] = place;
-  if (rowExists(place, workbook)) return true;
+  if (checked.rowExists(place)) return true;
   if (typeof value !== "object" || value === null) return false;
-  return Object.keys(value).some((columnId) => isSystemColumn(sheetId as string, columnId, workbook));
+  return Object.keys(value).some((columnId) => checked.isSystemColumn(sheetId as string, columnId));
 }
 
 function describe(place: Place): string {
@@ -118,13 +152,12 @@ export class WriteGuard implements Extension {
     // lost it, and the volunteer who holds it gives it back on reconnecting. Only live updates
     // are the connection's own edits.
     const liveUpdate = type === SyncType.update;
-    let workbook: Workbook | undefined;
-    const openedWorkbook = () => (workbook ??= openWorkbook(document));
-    const systemCell = (place: Place) => liveUpdate && isSystemCell(place, openedWorkbook);
+    const checked = new CheckedDocument(document);
+    const systemCell = (place: Place) => liveUpdate && isSystemCell(place, checked);
     // A new map at a row id that exists would replace the row, system cells and all: an
     // editor's own edit never does that (new rows get fresh ids). A relay may (see below).
     const overwrite = ({ place, kind }: Insertion) =>
-      liveUpdate && kind === "map" && typeof place !== "string" && isRowPath(place) && rowExists(place, openedWorkbook);
+      liveUpdate && kind === "map" && typeof place !== "string" && isRowPath(place) && checked.rowExists(place);
     const insertion = effect.hasGap
       ? undefined
       : effect.insertions.find(
@@ -132,7 +165,7 @@ export class WriteGuard implements Extension {
             !editorMayInsert(candidate) ||
             systemCell(candidate.place) ||
             overwrite(candidate) ||
-            (liveUpdate && isForbiddenInsertedCells(candidate, openedWorkbook)),
+            (liveUpdate && isForbiddenInsertedCells(candidate, checked)),
         );
     // A relay may also carry a row the server wrote, broadcast and lost, then wrote again under the
     // same id (a form submission retried after the crash): the two copies compete for the key and

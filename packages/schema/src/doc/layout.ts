@@ -19,9 +19,9 @@ import * as Y from "yjs";
  *
  * A row arrives whole (a form submission, an import, a paste) and is then edited a few cells at a
  * time, so its inserted cells are one plain object under `$cells` and each later edit is a key of
- * its own that shadows it. A key per cell costs Yjs an item per cell — a 30,000-row sheet loaded
- * in about twice the time, in twice the memory (bench/README.md) — while edits still merge per
- * cell: two volunteers editing two cells of a row write two keys. `$cells` is written once, when
+ * its own that shadows it. A key per cell costs Yjs an item per cell — a 30,000-row sheet took
+ * three times as long to load, in over twice the memory (bench/README.md) — while edits still
+ * merge per cell: two volunteers editing two cells of a row write two keys. `$cells` is written once, when
  * the row is inserted, and replaced only by a purge (which must take values out of it); a key is
  * never deleted to clear a cell (that would bring its inserted value back), it is set empty.
  */

@@ -107,7 +107,10 @@ export class ClientIds implements Extension {
   private ownerOf(document: Document, connection: Connection, clientId: number): Connection | typeof SERVER | undefined {
     if (clientId === document.clientID) return SERVER;
     const claimant = this.claims.get(document)?.get(clientId);
-    if (claimant && claimant !== connection && document.hasConnection(claimant)) return claimant;
+    // Its own id: nobody else presented it when it was claimed (that claim was refused), and since
+    // then others' presence under it is dropped (beforeHandleAwareness), so no scan is needed.
+    if (claimant === connection) return undefined;
+    if (claimant && document.hasConnection(claimant)) return claimant;
     for (const [other, { clients }] of document.connections) {
       if (other !== connection && clients.has(clientId)) return other;
     }

@@ -1,4 +1,5 @@
-import { type RowId, type SheetChanges, type SheetId, SystemField, type Workbook } from "@huzhu/schema";
+import { type CellInputs, type RowId, type SheetChanges, type SheetId, SystemField, type Workbook, createRowId } from "@huzhu/schema";
+import type { DocStore } from "./storage/doc-store.ts";
 
 /** `SH` and 1 → `SH-0001`; numbers past 9999 simply grow wider. */
 export function formatCaseNumber(prefix: string, number: number): string {
@@ -54,4 +55,37 @@ export function fillSystemFields(workbook: Workbook, rowId: RowId, number: numbe
       workbook.setSystemCell(sheetId, rowId, SystemField.submittedAt, row.createdAt ?? now.toISOString());
     }
   });
+}
+
+/** Ids for rows about to be inserted, with the system cells to insert them with. */
+export interface NumberedRows {
+  readonly ids: readonly RowId[];
+  readonly systemCells: readonly CellInputs[];
+}
+
+/**
+ * Case numbers and a submission time for `count` rows about to be inserted into the form sheet
+ * (an import), allocated now under fresh row ids, so the rows carry them from their first
+ * version instead of being numbered in a second change. Undefined for another sheet. Numbers of
+ * rows then not inserted (the sheet changed meanwhile) are skipped, never reused.
+ */
+export async function numberNewRows(
+  store: DocStore,
+  workbookId: string,
+  workbook: Workbook,
+  sheetId: string,
+  count: number,
+  now = new Date(),
+): Promise<NumberedRows | undefined> {
+  if (count === 0 || caseNumberSheet(workbook) !== sheetId) return undefined;
+  const caseColumn = workbook.systemColumn(sheetId as SheetId, SystemField.caseNumber);
+  const submittedColumn = workbook.systemColumn(sheetId as SheetId, SystemField.submittedAt);
+  const ids = Array.from({ length: count }, () => createRowId());
+  const numbers = await store.allocateCaseNumbers(workbookId, ids);
+  const prefix = workbook.readMeta().casePrefix;
+  const systemCells = numbers.map((number) => ({
+    ...(caseColumn && { [caseColumn.id]: formatCaseNumber(prefix, number) }),
+    ...(submittedColumn && { [submittedColumn.id]: now.toISOString() }),
+  }));
+  return { ids, systemCells };
 }

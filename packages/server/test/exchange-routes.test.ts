@@ -152,9 +152,10 @@ describe("import routes", () => {
     const { body: created } = await createWorkbookOverHttp(server);
     const token = created.links.editor.token;
     const peer = await connect(server, created);
-    const changes: number[] = [];
-    peer.provider.document.on("update", (_update: Uint8Array, origin: unknown) => {
-      if (origin === peer.provider) changes.push(1);
+    // The rows arrive with their case numbers, in the same change (no row is ever seen without one).
+    const seenWithout: string[] = [];
+    peer.provider.document.on("update", () => {
+      for (const row of peer.workbook.listRows(requests)) if (row.cells["caseNumber"] === "") seenWithout.push(row.id);
     });
     const applied = await postFile(
       server,
@@ -169,10 +170,11 @@ describe("import routes", () => {
     expect(applied.status).toBe(200);
     expect(applied.body).toMatchObject({ imported: 3 });
     const rowIds = applied.body["rowIds"] as RowId[];
-    await waitFor(
-      () => rowIds.every((rowId) => /^SH-\d{4}$/.test(String(peer.workbook.findRow(requests, rowId)?.cells["caseNumber"]))),
-      "case numbers on the imported rows",
-    );
+    await waitFor(() => rowIds.every((rowId) => peer.workbook.findRow(requests, rowId)), "the imported rows at the peer");
+    const numbers = rowIds.map((rowId) => peer.workbook.findRow(requests, rowId)?.cells["caseNumber"]);
+    expect(numbers.every((number) => /^SH-\d{4}$/.test(String(number)))).toBe(true);
+    expect(new Set(numbers).size).toBe(rowIds.length);
+    expect(seenWithout).toEqual([]);
     expect(peer.workbook.findRow(requests, rowIds[2]!)?.cells).toMatchObject({ age: -5, phone: "+8610000000005" });
     const history = await api<{ entries: HistoryEntry[] }>(
       server,

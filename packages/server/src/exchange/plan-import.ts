@@ -14,6 +14,7 @@ import {
   isEmptyCell,
   parseCell,
 } from "@huzhu/schema";
+import type { NumberedRows } from "../case-numbers.ts";
 import { ExchangeError, ExchangeErrorCode } from "./errors.ts";
 import { readGridSheet } from "./export-cells.ts";
 import { type ImportTable, columnLetter } from "./import-table.ts";
@@ -210,11 +211,12 @@ export function planImport(workbook: Workbook, sheetId: string, table: ImportTab
 
 /**
  * Inserts a plan's valid rows at the end of the sheet in one transaction (one update, one undo
- * step) and returns their ids. The schema validates every cell again; a plan that no longer fits
+ * step) and returns their ids; with `numbered`, under its ids and with its system cells (case
+ * numbers the server allocated for them). The schema validates every cell again; a plan that no longer fits
  * the sheet (a column removed or changed since planning) or that names a system column is refused
  * whole. Keep plans on the server, or plan again from the file: never apply one a client sent.
  */
-export function applyImport(workbook: Workbook, sheetId: string, plan: ImportPlan): RowId[] {
+export function applyImport(workbook: Workbook, sheetId: string, plan: ImportPlan, numbered?: NumberedRows): RowId[] {
   const sheet = readGridSheet(workbook, sheetId);
   if (plan.sheetId !== sheet.id) {
     invalidMapping(`The plan was made for sheet "${plan.sheetId}", not "${sheet.id}"`, "该导入计划不属于这个工作表");
@@ -227,7 +229,9 @@ export function applyImport(workbook: Workbook, sheetId: string, plan: ImportPla
     }
   }
   try {
-    return workbook.insertRows(sheet.id, plan.validRows);
+    if (!numbered) return workbook.insertRows(sheet.id, plan.validRows);
+    const rows = plan.validRows.map((row, i) => ({ ...row, ...numbered.systemCells[i] }));
+    return workbook.insertRows(sheet.id, rows, {}, { ids: numbered.ids });
   } catch (error) {
     if (error instanceof SchemaError) stalePlan(error.message);
     throw error;

@@ -3,6 +3,7 @@ import type { Document, Hocuspocus } from "@hocuspocus/server";
 import { type Workbook, applyProjection, openWorkbook, publicProjection } from "@huzhu/schema";
 import * as Y from "yjs";
 import { z } from "zod";
+import { numberNewRows } from "../case-numbers.ts";
 import { ExportContentType, type ExportFormat, contentDisposition, exportFileName } from "../exchange/download.ts";
 import type { ExchangeError } from "../exchange/errors.ts";
 import { readGridSheet } from "../exchange/export-cells.ts";
@@ -269,9 +270,11 @@ export function exchangeRoutes(deps: ExchangeRouteDependencies): Route[] {
             const workbook = openWorkbook(document);
             return planImport(workbook, sheetId, table, mapping ?? suggestMapping(table, readGridSheet(workbook, sheetId)));
           });
+          const now = deps.now?.() ?? new Date();
+          const numbered = await numberNewRows(deps.store, workbookId, openWorkbook(document), sheetId, plan.validRows.length, now);
           let rowIds: string[] = [];
           await connection.transact((doc) => {
-            rowIds = exchanging(() => applyImport(openWorkbook(doc), sheetId, plan));
+            rowIds = exchanging(() => applyImport(openWorkbook(doc), sheetId, plan, numbered));
           });
           if (!(await deps.whenStored(document))) throw new HttpError(503, "storage_failed", "the import could not be stored; try again");
           return { imported: rowIds.length, rowIds, plan: planSummary(plan) };

@@ -12,9 +12,12 @@ export function caseNumberSheet(workbook: Workbook): SheetId | undefined {
   return sheetId && workbook.systemColumn(sheetId, SystemField.caseNumber) ? sheetId : undefined;
 }
 
+/** The fields the server numbers a row with: its case number and when it was submitted. */
+const NUMBERED_FIELDS = [SystemField.caseNumber, SystemField.submittedAt] as const;
+
 /** The sheet's case-number and submission-time columns. */
 function systemColumnIds(workbook: Workbook, sheetId: SheetId): string[] {
-  return [SystemField.caseNumber, SystemField.submittedAt].flatMap((field) => workbook.systemColumn(sheetId, field)?.id ?? []);
+  return NUMBERED_FIELDS.flatMap((field) => workbook.systemColumn(sheetId, field)?.id ?? []);
 }
 
 /**
@@ -37,6 +40,27 @@ export function rowsToCheckForSystemFields(workbook: Workbook, sheetId: SheetId,
   return [...changes.added, ...touched];
 }
 
+/** The sheet's column of each numbered field it has, with the row's value for it. */
+function numberedCells(workbook: Workbook, sheetId: SheetId, number: number, submittedAt: string) {
+  const values = {
+    [SystemField.caseNumber]: formatCaseNumber(workbook.readMeta().casePrefix, number),
+    [SystemField.submittedAt]: submittedAt,
+  };
+  return NUMBERED_FIELDS.flatMap((field) => {
+    const column = workbook.systemColumn(sheetId, field);
+    return column ? [{ field, columnId: column.id as string, value: values[field] }] : [];
+  });
+}
+
+/**
+ * The case number and submission time of a row about to be inserted into the form sheet (a form
+ * answer, an import), as cells to insert it with: the row then arrives numbered, its system cells
+ * among the cells it was inserted with, rather than numbered by a second change.
+ */
+export function systemCellsFor(workbook: Workbook, sheetId: SheetId, number: number, submittedAt: string): CellInputs {
+  return Object.fromEntries(numberedCells(workbook, sheetId, number, submittedAt).map(({ columnId, value }) => [columnId, value]));
+}
+
 /**
  * Writes a row's case number and submission time where still empty, in one transaction. Values
  * someone else wrote in the meantime stay.
@@ -45,14 +69,10 @@ export function fillSystemFields(workbook: Workbook, rowId: RowId, number: numbe
   const sheetId = caseNumberSheet(workbook);
   const row = sheetId && workbook.findRow(sheetId, rowId);
   if (!sheetId || !row) return;
-  const caseColumn = workbook.systemColumn(sheetId, SystemField.caseNumber);
-  const submittedColumn = workbook.systemColumn(sheetId, SystemField.submittedAt);
+  const cells = numberedCells(workbook, sheetId, number, row.createdAt ?? now.toISOString());
   workbook.transact(() => {
-    if (caseColumn && (row.cells[caseColumn.id] ?? "") === "") {
-      workbook.setSystemCell(sheetId, rowId, SystemField.caseNumber, formatCaseNumber(workbook.readMeta().casePrefix, number));
-    }
-    if (submittedColumn && (row.cells[submittedColumn.id] ?? "") === "") {
-      workbook.setSystemCell(sheetId, rowId, SystemField.submittedAt, row.createdAt ?? now.toISOString());
+    for (const { field, columnId, value } of cells) {
+      if ((row.cells[columnId] ?? "") === "") workbook.setSystemCell(sheetId, rowId, field, value);
     }
   });
 }
@@ -65,9 +85,8 @@ export interface NumberedRows {
 
 /**
  * Case numbers and a submission time for `count` rows about to be inserted into the form sheet
- * (an import), allocated now under fresh row ids, so the rows carry them from their first
- * version instead of being numbered in a second change. Undefined for another sheet. Numbers of
- * rows then not inserted (the sheet changed meanwhile) are skipped, never reused.
+ * (an import), allocated now under fresh row ids (`systemCellsFor`). Undefined for another sheet.
+ * Numbers of rows then not inserted (the sheet changed meanwhile) are skipped, never reused.
  */
 export async function numberNewRows(
   store: DocStore,
@@ -77,15 +96,9 @@ export async function numberNewRows(
   count: number,
   now = new Date(),
 ): Promise<NumberedRows | undefined> {
-  if (count === 0 || caseNumberSheet(workbook) !== sheetId) return undefined;
-  const caseColumn = workbook.systemColumn(sheetId as SheetId, SystemField.caseNumber);
-  const submittedColumn = workbook.systemColumn(sheetId as SheetId, SystemField.submittedAt);
+  const formSheetId = caseNumberSheet(workbook);
+  if (count === 0 || formSheetId !== sheetId) return undefined;
   const ids = Array.from({ length: count }, () => createRowId());
   const numbers = await store.allocateCaseNumbers(workbookId, ids);
-  const prefix = workbook.readMeta().casePrefix;
-  const systemCells = numbers.map((number) => ({
-    ...(caseColumn && { [caseColumn.id]: formatCaseNumber(prefix, number) }),
-    ...(submittedColumn && { [submittedColumn.id]: now.toISOString() }),
-  }));
-  return { ids, systemCells };
+  return { ids, systemCells: numbers.map((number) => systemCellsFor(workbook, formSheetId, number, now.toISOString())) };
 }

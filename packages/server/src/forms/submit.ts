@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type CellValue, type FormField, type RowId, createRowId } from "@huzhu/schema";
 import { z } from "zod";
-import { fillSystemFields, formatCaseNumber } from "../case-numbers.ts";
+import { formatCaseNumber, systemCellsFor } from "../case-numbers.ts";
 import type { LinkRecord } from "../storage/doc-store.ts";
 import type { FormSubmissionRecord } from "../storage/form-store.ts";
 import { hashToken } from "../tokens.ts";
@@ -149,10 +149,12 @@ async function writeRow(
     const note = duplicates.length > 0 && !form.duplicateOf && form.notes ? `疑似重复：${duplicates.join(", ")}` : null;
     await durableTransact(deps, connection, (current) => {
       if (current.findRow(form.sheet.id, rowId)) return;
-      const cells = initialCells(form, answers, duplicates);
+      const cells = {
+        ...initialCells(form, answers, duplicates),
+        ...systemCellsFor(current, form.sheet.id, number, new Date(deps.now()).toISOString()),
+      };
       if (note && form.notes) cells[form.notes.id] = note;
       current.insertRow(form.sheet.id, cells, {}, rowId);
-      fillSystemFields(current, rowId, number);
     });
     const stored = workbook.findRow(form.sheet.id, rowId)?.cells[form.caseNumber?.id ?? ""];
     return { caseNumber: typeof stored === "string" && stored !== "" ? stored : formatCaseNumber(workbook.readMeta().casePrefix, number) };

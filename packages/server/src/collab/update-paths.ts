@@ -23,7 +23,7 @@ export type ContentKind = "map" | "type" | "value" | "deleted";
 export interface Insertion {
   readonly place: Place;
   readonly kind: ContentKind;
-  /** The plain value it holds, for a "value" (checks that look inside one, e.g. a row's inserted cells). */
+  /** The plain (JSON-like) value it holds, if any (checks that look inside one, e.g. a row's inserted cells). */
   readonly value?: unknown;
 }
 
@@ -51,6 +51,15 @@ function kindOf(item: Y.Item): ContentKind {
   if (content instanceof Y.ContentDoc) return "type";
   if (content instanceof Y.ContentDeleted) return "deleted";
   return "value";
+}
+
+/**
+ * The plain value a map entry holds (JSON-like content), read without copying: other contents
+ * (a string item is split into characters by getContent) are never a row's inserted cells.
+ */
+function plainValueOf(item: Y.Item): unknown {
+  const { content } = item;
+  return content instanceof Y.ContentAny || content instanceof Y.ContentJSON ? content.arr[0] : undefined;
 }
 
 /** The path of an item already in the document. */
@@ -197,7 +206,7 @@ export function readUpdateEffect(doc: Y.Doc, update: Uint8Array): UpdateEffect {
     if (!(struct instanceof Y.Item)) continue;
     const kind = kindOf(struct);
     const place = reader.place(struct);
-    insertions.push(kind === "value" ? { place, kind, value: struct.content.getContent()[0] } : { place, kind });
+    insertions.push(kind === "value" ? { place, kind, value: plainValueOf(struct) } : { place, kind });
   }
   const deletions = reader.deletions(ds);
   return {

@@ -1,4 +1,5 @@
 import * as Y from "yjs";
+import { decodeIncomingUpdate } from "./incoming-update.ts";
 
 /**
  * Whether a V1 update needs something a document does not have, decided before it is applied.
@@ -12,7 +13,7 @@ import * as Y from "yjs";
  * cleanly. Throws on bytes that do not decode.
  */
 export function missingDependency(update: Uint8Array, document: Y.Doc): string | undefined {
-  const { structs, ds } = Y.decodeUpdate(update);
+  const { structs, ds } = decodeIncomingUpdate(update);
   // The document's clock per client, as extended by this update's structs. Looked up per client
   // the update names: a document edited by thousands of clients has a long state vector.
   const extended = new Map<number, number>();

@@ -1,5 +1,6 @@
 import { type DocPath, LIST_POSITION } from "@huzhu/schema";
 import * as Y from "yjs";
+import { decodeIncomingUpdate } from "./incoming-update.ts";
 
 /**
  * Where an update would write, worked out before it is applied: the path of every item it would
@@ -198,7 +199,7 @@ class UpdateReader {
  * limits extension refuses those first).
  */
 export function readUpdateEffect(doc: Y.Doc, update: Uint8Array): UpdateEffect {
-  const { structs, ds } = Y.decodeUpdate(update);
+  const { structs, ds } = decodeIncomingUpdate(update);
   const reader = new UpdateReader(doc, structs);
   const inserted = reader.insertedStructs;
   const insertions: Insertion[] = [];

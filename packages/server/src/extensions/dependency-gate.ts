@@ -1,6 +1,7 @@
 import type { Connection, Extension, beforeSyncPayload } from "@hocuspocus/server";
 import type { Logger } from "pino";
 import { CollabCloseCode, CollabRefusal } from "../collab/context.ts";
+import { emptyIncomingUpdate } from "../collab/incoming-update.ts";
 import { missingDependency } from "../collab/update-dependencies.ts";
 
 /** Configuration of the dependency gate. */
@@ -52,9 +53,7 @@ export class DependencyGate implements Extension {
       return;
     }
     if (type === SyncType.update && !this.handshaken.has(connection)) {
-      // A V1 update of zero structs and an empty delete set; Yjs reads no further.
-      payload[0] = 0;
-      payload[1] = 0;
+      emptyIncomingUpdate(payload);
       this.deferred += 1;
       this.logger.debug({ documentName, missing }, "update ahead of its sync step 2: left for the step 2 to carry");
       return;

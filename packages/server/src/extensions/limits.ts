@@ -1,6 +1,7 @@
 import type { Extension, beforeSyncPayload } from "@hocuspocus/server";
 import * as Y from "yjs";
 import { CollabCloseCode, CollabRefusal } from "../collab/context.ts";
+import { decodeIncomingUpdate } from "../collab/incoming-update.ts";
 
 /** Configuration of the limits extension. */
 export interface LimitsConfiguration {
@@ -40,7 +41,7 @@ export class Limits implements Extension {
     if (payload.byteLength > this.maxUpdateBytes) {
       throw new CollabRefusal(CollabCloseCode.tooLarge, "update-too-large", `updates are limited to ${this.maxUpdateBytes} bytes`);
     }
-    this.decodes(() => Y.decodeUpdate(payload), "malformed-update");
+    this.decodes(() => decodeIncomingUpdate(payload), "malformed-update");
   }
 
   private decodes(decode: () => unknown, reason: string): void {

@@ -36,10 +36,12 @@ import { StorageHealth } from "./storage/storage-health.ts";
 import { type CreatedWorkbook, type WorkbookUrls, createWorkbook } from "./workbooks.ts";
 
 /**
- * Well under what a person notices (about 100 ms), and long enough that with hundreds of editors
- * typing, each connection gets a frame per window rather than one per edit (bench/README.md).
+ * No window by default: changes that arrive in one event-loop turn go out together at its end
+ * (Hocuspocus' `flushDelay: 0`), which merges more of them the busier the server is. Measured at
+ * 100–500 editors, any window only added its wait to every edit (bench/README.md); a window saves
+ * CPU on a server shared with other work.
  */
-const DEFAULT_BROADCAST_WINDOW_MS = 20;
+const DEFAULT_BROADCAST_WINDOW_MS = 0;
 
 /** Options of `startServer`. */
 export interface HuzhuServerOptions {
@@ -83,7 +85,7 @@ export interface HuzhuServerOptions {
    * The largest broadcast window (ms): changes to a document within its window go to its
    * connections as one merged frame. The window grows with the document's connections (0.03 ms
    * each, extensions/broadcast-window.ts) up to this; 0 merges only what arrives in one
-   * event-loop turn. Default 20 (BROADCAST_WINDOW_MS).
+   * event-loop turn. Default 0 (BROADCAST_WINDOW_MS).
    */
   readonly broadcastWindowMs?: number;
   /** Where form submissions are kept; default SQLite in dataDir (closed by the server). */
@@ -177,14 +179,14 @@ export async function startServer(options: HuzhuServerOptions): Promise<HuzhuSer
     hocuspocus: () => hocuspocus,
     options: postgres && !options.history?.stores ? { ...options.history, stores: postgresHistoryStores(postgres) } : options.history,
   });
-  const broadcastWindow = new BroadcastWindow(options.broadcastWindowMs ?? DEFAULT_BROADCAST_WINDOW_MS);
+  const broadcastWindowMs = options.broadcastWindowMs ?? DEFAULT_BROADCAST_WINDOW_MS;
   const hocuspocus = new Hocuspocus({
     name: "huzhu",
     quiet: true,
-    // Resized per document as connections come and go (extensions/broadcast-window.ts).
+    // With a window, resized per document as connections come and go (extensions/broadcast-window.ts).
     flushDelay: 0,
     extensions: [
-      broadcastWindow,
+      ...(broadcastWindowMs > 0 ? [new BroadcastWindow(broadcastWindowMs)] : []),
       new Auth({ store }),
       new Limits(),
       persistence,

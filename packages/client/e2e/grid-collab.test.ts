@@ -4,7 +4,7 @@ import { startTestServer } from "@huzhu/server/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cell, clickCell, connectionTone, editCell, openSheet, openWorkbook, rowIds } from "./grid-page.ts";
-import { LAPTOP, connectEditor, launchChromium, reachable, shot, watchProblems } from "./harness.ts";
+import { LAPTOP, connectEditor, launchChromium, reachable, shot, waitFor, watchProblems } from "./harness.ts";
 
 // Two volunteers on one editor link, as the issue asks: an edit in one page shows in the other
 // within a second, each sees the other (avatar and cursor), and the edit survives a reload and a
@@ -146,6 +146,40 @@ describe("two volunteers on one editor link (Chromium)", () => {
       .waitFor({ timeout: 5_000 });
     expect(await cell(c.page, second as string, "street").textContent()).toContain("重启前的地址");
     await shot(c.page, "grid-after-restart.png", { screen: true });
+  });
+
+  it("writes under the same Yjs client id when the page is opened again, and under another while two are open", async () => {
+    const token = new URLSearchParams(new URL(editorUrl).hash.slice(1)).get("token") ?? "";
+    const observer = await connectEditor(server, workbookId, token);
+    const before = new Set(observer.clientIds());
+    const newIds = () => observer.clientIds().filter((id) => !before.has(id));
+    const context = await browser.newContext(LAPTOP);
+    contexts.push(context);
+    const online = (page: Page) =>
+      page.waitForFunction(() => document.querySelector(".hz-connection")?.getAttribute("data-tone") === "online");
+    async function editIn(page: Page, street: string, expectedIds: number) {
+      await openWorkbook(page, editorUrl);
+      await openSheet(page, "requests");
+      const [first] = await rowIds(page);
+      await editCell(page, first as string, "street", street);
+      await waitFor(() => newIds().length === expectedIds, `an edit from ${expectedIds} page client id(s)`);
+      await online(page);
+    }
+    try {
+      const first = await context.newPage();
+      const problems = watchProblems(first);
+      await editIn(first, "第一次打开", 1);
+      await first.close();
+      const again = await context.newPage();
+      problems.push(...watchProblems(again));
+      await editIn(again, "再次打开", 1);
+      const alongside = await context.newPage();
+      problems.push(...watchProblems(alongside));
+      await editIn(alongside, "同时打开的另一页", 2);
+      expect(problems).toEqual([]);
+    } finally {
+      observer.destroy();
+    }
   });
 
   it("explains a refused link in Chinese instead of showing an empty sheet", async () => {

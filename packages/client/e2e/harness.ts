@@ -69,6 +69,8 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
 /** A volunteer editing from Node: a real provider with an editor (or admin) link. */
 export interface EditorPeer {
   readonly workbook: Workbook;
+  /** Yjs client ids that have written to the workbook, as this peer holds it. */
+  clientIds(): number[];
   /** Resolves once the server acknowledged (stored) every local change. */
   acknowledged(timeoutMs?: number): Promise<void>;
   destroy(): void;
@@ -80,6 +82,7 @@ export async function connectEditor(server: HuzhuServer, workbookId: string, tok
   await waitFor(() => provider.isSynced, "the editor's first sync");
   return {
     workbook: openWorkbook(provider.document, { origin: "e2e-editor" }),
+    clientIds: () => [...provider.document.store.clients.keys()],
     acknowledged: (timeoutMs) =>
       waitFor(() => provider.isSynced && provider.unsyncedChanges === 0, "the server to store the edit", timeoutMs),
     destroy: () => provider.destroy(),

@@ -3,6 +3,7 @@ import { openWorkbook } from "@huzhu/schema";
 import * as Y from "yjs";
 import { createStore } from "../lib/store.ts";
 import { watchPeers } from "./awareness-peers.ts";
+import { type ClientIdLease, leaseClientId } from "./client-id-pool.ts";
 import type { Collab } from "./collab.ts";
 import { type ConnectionState, type SocketStatus, initialConnection, isPermanentRefusal } from "./connection.ts";
 import type { Session } from "./session.ts";
@@ -27,6 +28,23 @@ export function connectWorkbook(session: Session, token: string): Collab {
   const origin = { source: "local-user" };
   const connection = createStore<ConnectionState>(initialConnection);
   const patch = (change: Partial<ConnectionState>) => connection.update((s) => ({ ...s, ...change }));
+  // This browser's reusable client id for the workbook (client-id-pool.ts), taken on at the first
+  // sync: before it the page writes nothing, and after it the document holds what the server has
+  // under that id, so new edits continue its clock.
+  const leasing = leaseClientId(session.documentName).catch(() => undefined);
+  let lease: ClientIdLease | undefined;
+  let adopting = false;
+  let destroyed = false;
+  async function adoptPooledClientId() {
+    const leased = await leasing;
+    if (!leased) return;
+    if (destroyed || Y.getState(ydoc.store, ydoc.clientID) > 0) {
+      void leased.release();
+      return;
+    }
+    ydoc.clientID = leased.id;
+    lease = leased;
+  }
 
   const provider = new HocuspocusProvider({
     url: sameOriginCollabUrl(session.collabUrl),
@@ -38,8 +56,15 @@ export function connectWorkbook(session: Session, token: string): Collab {
       // Listening again is a no-op: a document's listeners are a set.
       if (state) ydoc.on("update", provider.boundDocumentUpdateHandler);
       patch(state ? { synced: true, everSynced: true } : { synced: false });
+      if (state && !adopting) {
+        adopting = true;
+        void adoptPooledClientId();
+      }
     },
-    onUnsyncedChanges: ({ number }) => patch({ unsynced: number }),
+    onUnsyncedChanges: ({ number }) => {
+      lease?.setUnsynced(number > 0);
+      patch({ unsynced: number });
+    },
     // Refusals come as authenticationFailed while connecting, or as a close (code 1000) with the
     // reason later, e.g. when the link is revoked while the page is open.
     onAuthenticationFailed: ({ reason }) => {
@@ -77,9 +102,11 @@ export function connectWorkbook(session: Session, token: string): Collab {
     setCursor: (cursor) => presence?.setCursor(cursor),
     destroy() {
       presence?.stop();
+      destroyed = true;
       history.destroy();
       provider.destroy();
       ydoc.destroy();
+      void leasing.then((leased) => leased?.release());
     },
   };
 }

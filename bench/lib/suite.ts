@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { type ClientIdsRow, clientIdsDefaults, clientIdsTable, runClientIds } from "../client-ids.ts";
 import { editorsDefaults, editorsTable, runEditors } from "../editors.ts";
 import { HTTP_LOADS, type HttpLoad, type HttpRow, httpDefaults, httpTable, runHttp } from "../http.ts";
 import { type SizeRow, runSize, sizeDefaults, sizeTable } from "../size.ts";
@@ -9,11 +10,11 @@ import type { TargetKind } from "./messages.ts";
 import { type MachineInfo, machineInfo } from "./proc-stats.ts";
 import { TargetServer } from "./targets.ts";
 
-const BENCHMARKS = ["editors", "viewers", "size", "http"] as const;
+const BENCHMARKS = ["editors", "viewers", "size", "http", "client-ids"] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 const RESULTS_DIR = new URL("../results/", import.meta.url);
 
-const USAGE = `Usage: node bench/run.ts [editors] [viewers] [size] [http] [options]   (no names: all four)
+const USAGE = `Usage: node bench/run.ts [editors] [viewers] [size] [http] [client-ids] [options]   (no names: all five)
   --targets hocuspocus,huzhu   servers to compare (Huzhu is skipped, with the reason, until it loads)
   --editors 100,300,500        editor counts (editors benchmark)
   --viewers 1000               viewer counts (viewers benchmark)
@@ -40,6 +41,7 @@ export interface SuiteResults {
   readonly viewers: readonly ComparisonRow[];
   readonly size: readonly SizeRow[];
   readonly http: readonly HttpRow[];
+  readonly clientIds?: readonly ClientIdsRow[];
 }
 
 const NOTES = [
@@ -139,6 +141,10 @@ function markdownReport(results: SuiteResults): string {
     "",
     results.http?.length ? httpTable(results.http, true) : "not run",
     "",
+    "## Client ids (cost of applying an edit, by client ids in the document)",
+    "",
+    results.clientIds?.length ? clientIdsTable(results.clientIds, true) : "not run",
+    "",
     "## Notes",
     "",
     ...results.notes.map((n) => `- ${n}`),
@@ -227,6 +233,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       )
     : [];
   if (http.length) log(`\n${httpTable(http)}\n`);
+  const clientIds = selected.includes("client-ids") ? runClientIds(clientIdsDefaults, log) : [];
+  if (clientIds.length) log(`\n${clientIdsTable(clientIds)}\n`);
 
   const results: SuiteResults = {
     date: new Date().toISOString(),
@@ -247,6 +255,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     viewers,
     size,
     http,
+    clientIds,
   };
   if (selected.length === BENCHMARKS.length || values.save) {
     mkdirSync(RESULTS_DIR, { recursive: true });

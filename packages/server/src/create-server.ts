@@ -15,6 +15,7 @@ import { CaseNumbers } from "./extensions/case-numbers.ts";
 import { Limits } from "./extensions/limits.ts";
 import { Persistence } from "./extensions/persistence.ts";
 import { Presence } from "./extensions/presence.ts";
+import { ServerClientIds } from "./extensions/server-client-ids.ts";
 import { type HistoryOptions, createHistory } from "./history-setup.ts";
 import { connectRedis } from "./extensions/redis.ts";
 import type { FormOptions } from "./forms/context.ts";
@@ -191,6 +192,7 @@ export async function startServer(options: HuzhuServerOptions): Promise<HuzhuSer
       new Limits(),
       persistence,
       persistence.storeBeforeAck,
+      new ServerClientIds({ store, logger }),
       ...history.extensions,
       caseNumbers,
       new Presence(),

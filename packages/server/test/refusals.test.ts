@@ -1,18 +1,30 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { CreatedWorkbook, HuzhuServer } from "../src/index.ts";
-import { SQLITE_FILE } from "../src/storage/sqlite-store.ts";
 import { createWorkbookOverHttp, openDatabase, refusalReason, useHarness, waitFor } from "./helpers.ts";
 import { Message } from "./raw-client.ts";
 
-/** Hashes of the database files, to prove a refusal wrote nothing. */
-function databaseFingerprint(dataDir: string): string[] {
-  return [SQLITE_FILE, `${SQLITE_FILE}-wal`].map((name) => {
-    const path = join(dataDir, name);
-    return existsSync(path) ? createHash("sha256").update(readFileSync(path)).digest("hex") : "absent";
-  });
+/**
+ * A hash of every row of every table, to prove a refusal wrote nothing. Leaves out which Yjs
+ * client id the server writes under (`server_client_ids`): a workbook's load and unload note it,
+ * whatever the clients send.
+ */
+function databaseFingerprint(dataDir: string): string {
+  const db = openDatabase(dataDir);
+  try {
+    const hash = createHash("sha256");
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
+    for (const { name } of tables) {
+      if (name === "server_client_ids") continue;
+      hash.update(name);
+      for (const row of db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()) {
+        for (const value of Object.values(row)) hash.update(value instanceof Uint8Array ? value : String(value));
+      }
+    }
+    return hash.digest("hex");
+  } finally {
+    db.close();
+  }
 }
 
 function storedRows(dataDir: string, documentName: string): number {

@@ -122,6 +122,16 @@ export interface DocStore {
    */
   allocateCaseNumbers(workbookId: string, rowIds: readonly string[]): Promise<number[]>;
 
+  /**
+   * A Yjs client id for this instance's own writes to a document it has loaded: one a previous
+   * load released (held again, by this instance alone), else `fresh`, registered as held. An id
+   * stays held until released, so one left by a crash is never handed out again.
+   */
+  claimServerClientId(docName: string, fresh: number): Promise<number>;
+
+  /** Makes a claimed id reusable: everything written under it is stored. */
+  releaseServerClientId(docName: string, clientId: number): Promise<void>;
+
   /** Flushes and closes. No method may be called afterwards. */
   close(): Promise<void>;
 }

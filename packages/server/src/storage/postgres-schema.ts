@@ -137,6 +137,16 @@ const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  // The Yjs client ids the server writes under, per document, reused from one load to the next
+  // (extensions/server-client-ids.ts): held while a load (of any instance) may write under it.
+  `
+  CREATE TABLE server_client_ids (
+    doc_name TEXT NOT NULL,
+    client_id BIGINT NOT NULL,
+    held BOOLEAN NOT NULL,
+    PRIMARY KEY (doc_name, client_id)
+  );
+  `,
 ];
 
 /** The first key of this schema's two-key advisory locks; the second says what is locked. */

@@ -44,7 +44,7 @@ describe.skipIf(skip)("PostgresDocStore", () => {
   }
   afterEach(async () => {
     for (const store of opened.splice(0)) await store.close();
-    await schema.pool.query("TRUNCATE updates, snapshots, case_counters, case_numbers");
+    await schema.pool.query("TRUNCATE updates, snapshots, case_counters, case_numbers, server_client_ids");
   });
 
   it("migrates once when several instances start at the same moment", async () => {
@@ -52,6 +52,18 @@ describe.skipIf(skip)("PostgresDocStore", () => {
     const { rows } = await schema.pool.query<{ version: number }>("SELECT version FROM huzhu_schema_version");
     expect(rows).toHaveLength(1);
     expect(rows[0]?.version).toBeGreaterThan(0);
+  });
+
+  it("hands each instance its own server client id, reusing only released ones", async () => {
+    const [a, b] = [await instance(), await instance()];
+    expect(await a.claimServerClientId(DOC, 4_000_000_001)).toBe(4_000_000_001);
+    await a.releaseServerClientId(DOC, 4_000_000_001);
+    // Two instances loading the workbook at once: one takes the released id, the other its own.
+    const claimed = await Promise.all([a.claimServerClientId(DOC, 21), b.claimServerClientId(DOC, 22)]);
+    expect(claimed.filter((id) => id === 4_000_000_001)).toHaveLength(1);
+    expect(new Set(claimed).size).toBe(2);
+    // Held ids (a load open, or one a crash ended) are not handed out again.
+    expect(await b.claimServerClientId(DOC, 23)).toBe(23);
   });
 
   it("loads nothing for a name never stored, and appended updates in order", async () => {

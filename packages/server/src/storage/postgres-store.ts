@@ -236,6 +236,33 @@ export class PostgresDocStore extends PostgresStoreBase implements DocStore {
     return rows[0] && toLink(rows[0]);
   }
 
+  /**
+   * Takes a released id under the row's lock (SKIP LOCKED: instances loading the same workbook at
+   * once get different ids), else registers `fresh`.
+   */
+  async claimServerClientId(docName: string, fresh: number): Promise<number> {
+    return this.track(async () => {
+      const { rows } = await this.pool.query<{ client_id: string }>(
+        `UPDATE server_client_ids SET held = true WHERE (doc_name, client_id) = (
+           SELECT doc_name, client_id FROM server_client_ids WHERE doc_name = $1 AND NOT held LIMIT 1 FOR UPDATE SKIP LOCKED
+         ) RETURNING client_id`,
+        [docName],
+      );
+      if (rows[0]) return Number(rows[0].client_id);
+      await this.pool.query("INSERT INTO server_client_ids (doc_name, client_id, held) VALUES ($1, $2, true) ON CONFLICT DO NOTHING", [
+        docName,
+        fresh,
+      ]);
+      return fresh;
+    });
+  }
+
+  async releaseServerClientId(docName: string, clientId: number): Promise<void> {
+    await this.track(() =>
+      this.pool.query("UPDATE server_client_ids SET held = false WHERE doc_name = $1 AND client_id = $2", [docName, clientId]),
+    );
+  }
+
   /** One row's case number; see `allocateCaseNumbers`. */
   async allocateCaseNumber(workbookId: string, rowId: string): Promise<number> {
     return (await this.allocateCaseNumbers(workbookId, [rowId]))[0] as number;

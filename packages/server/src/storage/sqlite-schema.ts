@@ -124,6 +124,16 @@ const MIGRATIONS: readonly string[] = [
     changed_at TEXT NOT NULL
   );
   `,
+  // The Yjs client ids the server writes under, per document, reused from one load to the next
+  // (extensions/server-client-ids.ts): held while a load may write under it.
+  `
+  CREATE TABLE server_client_ids (
+    doc_name TEXT NOT NULL,
+    client_id INTEGER NOT NULL,
+    held INTEGER NOT NULL CHECK (held IN (0, 1)),
+    PRIMARY KEY (doc_name, client_id)
+  );
+  `,
 ];
 
 /** Brings a database to the newest schema; refuses a database written by a newer server. */

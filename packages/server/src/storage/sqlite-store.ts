@@ -86,10 +86,6 @@ export class SqliteDocStore implements DocStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       findLink: db.prepare("SELECT * FROM links WHERE token_hash = ?"),
-      releasedClientId: db.prepare("SELECT client_id FROM server_client_ids WHERE doc_name = ? AND held = 0 LIMIT 1"),
-      holdClientId: db.prepare("UPDATE server_client_ids SET held = 1 WHERE doc_name = ? AND client_id = ?"),
-      registerClientId: db.prepare("INSERT INTO server_client_ids (doc_name, client_id, held) VALUES (?, ?, 1) ON CONFLICT DO NOTHING"),
-      releaseClientId: db.prepare("UPDATE server_client_ids SET held = 0 WHERE doc_name = ? AND client_id = ?"),
     };
   }
 
@@ -166,20 +162,12 @@ export class SqliteDocStore implements DocStore {
     return this.groupCommit.write("caseNumbers", workbookId, rowIds);
   }
 
-  async claimServerClientId(docName: string, fresh: number): Promise<number> {
-    return this.transaction(() => {
-      const released = this.statements.releasedClientId.get(docName) as { client_id: number } | undefined;
-      if (released) {
-        this.statements.holdClientId.run(docName, released.client_id);
-        return released.client_id;
-      }
-      this.statements.registerClientId.run(docName, fresh);
-      return fresh;
-    });
+  claimServerClientId(docName: string, fresh: number): Promise<number> {
+    return this.groupCommit.write("claimServerClientId", docName, fresh);
   }
 
   async releaseServerClientId(docName: string, clientId: number): Promise<void> {
-    this.statements.releaseClientId.run(docName, clientId);
+    await this.groupCommit.write("releaseServerClientId", docName, clientId);
   }
 
   /** Commits what the writer thread was asked for, then closes; calls after the first share its outcome. */

@@ -66,6 +66,10 @@ export function prepareWrites(db: DatabaseSync) {
     upsertSnapshot: db.prepare(UPSERT_SNAPSHOT_SQL),
     previousSeq: db.prepare("SELECT previous_upto_seq AS seq FROM snapshots WHERE doc_name = ?"),
     deleteUpdatesUpTo: db.prepare("DELETE FROM updates WHERE doc_name = ? AND seq <= ?"),
+    releasedClientId: db.prepare("SELECT client_id FROM server_client_ids WHERE doc_name = ? AND held = 0 LIMIT 1"),
+    holdClientId: db.prepare("UPDATE server_client_ids SET held = 1 WHERE doc_name = ? AND client_id = ?"),
+    registerClientId: db.prepare("INSERT INTO server_client_ids (doc_name, client_id, held) VALUES (?, ?, 1) ON CONFLICT DO NOTHING"),
+    releaseClientId: db.prepare("UPDATE server_client_ids SET held = 0 WHERE doc_name = ? AND client_id = ?"),
   };
 
   function caseNumberOf(workbookId: string, rowId: string): number {
@@ -128,6 +132,19 @@ export function prepareWrites(db: DatabaseSync) {
       let erased = 0;
       for (const key of keys) erased += Number(statements.eraseAuditKey.run(workbookId, sheetId, rowId, key).changes);
       return erased;
+    },
+    /** A released client id for the server's writes to a document, held again; else `fresh`, registered as held. */
+    claimServerClientId(docName: string, fresh: number): number {
+      const released = statements.releasedClientId.get(docName) as { client_id: number } | undefined;
+      if (released) {
+        statements.holdClientId.run(docName, released.client_id);
+        return released.client_id;
+      }
+      statements.registerClientId.run(docName, fresh);
+      return fresh;
+    },
+    releaseServerClientId(docName: string, clientId: number): void {
+      statements.releaseClientId.run(docName, clientId);
     },
     /** The public view's hash; when it last changed (unchanged when the hash is the same). */
     recordPublicState(workbookId: string, stateHash: string, at: string): string {

@@ -87,11 +87,20 @@ export async function leaseClientId(documentName: string, environment = browserE
     if (Number.isInteger(id) && id > 0) known.push(id);
   }
   const keyOf = (id: number) => `${prefix}${id}`;
-  const lease = (id: number, release: () => Promise<void>): ClientIdLease => ({
-    id,
-    setUnsynced: (unsynced) => storage.setItem(keyOf(id), unsynced ? "dirty" : "clean"),
-    release,
-  });
+  const lease = (id: number, release: () => Promise<void>): ClientIdLease => {
+    // Written only when it changes: the provider reports its count at every edit and every ack.
+    let mark = "clean";
+    return {
+      id,
+      setUnsynced(unsynced) {
+        const next = unsynced ? "dirty" : "clean";
+        if (next === mark) return;
+        mark = next;
+        storage.setItem(keyOf(id), next);
+      },
+      release,
+    };
+  };
   let pooled = known.length;
   for (const id of known) {
     const release = await tryLock(locks, keyOf(id));

@@ -124,16 +124,25 @@ describe("two volunteers on one editor link (Chromium)", () => {
     await openSheet(a.page, "requests");
     const [, second] = await rowIds(a.page);
     await editCell(a.page, second as string, "street", "重启前的地址");
+    // The grid edits read-only (readOnlyEdit): the cell shows the value once the document holds it,
+    // so "online" after that means this edit is stored, not that the badge has not counted it yet.
+    await cell(a.page, second as string, "street")
+      .filter({ hasText: "重启前的地址" })
+      .waitFor({ timeout: 5_000 });
     await a.page.waitForFunction(() => document.querySelector(".hz-connection")?.getAttribute("data-tone") === "online");
 
     const { dataDir, port } = server;
     await server.close();
-    await a.page.waitForFunction(() => document.querySelector(".hz-connection")?.getAttribute("data-tone") === "offline");
-    await editCell(a.page, second as string, "patientName", "离线时写的姓名");
-    await a.page.locator(".hz-connection", { hasText: "离线（1 个未同步修改）" }).waitFor({ timeout: 5_000 });
-    await shot(a.page, "grid-offline.png", { screen: true });
-
-    server = await startTestServer({ dataDir, port });
+    try {
+      await a.page.waitForFunction(() => document.querySelector(".hz-connection")?.getAttribute("data-tone") === "offline");
+      await editCell(a.page, second as string, "patientName", "离线时写的姓名");
+      // Polled, so that a failure says what the badge showed instead.
+      await expect.poll(() => a.page.locator(".hz-connection").textContent(), { timeout: 5_000 }).toContain("离线（1 个未同步修改）");
+      await shot(a.page, "grid-offline.png", { screen: true });
+    } finally {
+      // Restarted whatever happened above, so that the file's later tests have their server.
+      server = await startTestServer({ dataDir, port });
+    }
     await a.page.waitForFunction(() => document.querySelector(".hz-connection")?.getAttribute("data-tone") === "online", null, {
       timeout: 60_000,
     });

@@ -97,10 +97,9 @@ function withoutUpdateListeners<T>(document: Y.Doc, fn: () => T): T {
  * updates are applied by `storeBeforeAck` (the last `beforeSync` hook, see StoreBeforeAck), which
  * then awaits every append the document has under way; Hocuspocus applies the message again
  * right after (emptied in place by then, so nothing is decoded or appended twice) and only then
- * acknowledges. So at each ack
- * the whole in-memory document is stored, whether the store groups appends per event-loop turn
- * (SQLite) or sends each over the network (PostgreSQL). If an append fails, the document's sockets are closed before the ack
- * can go out.
+ * acknowledges. So at each ack the whole in-memory document is stored, whether the store groups
+ * appends per event-loop turn (SQLite) or sends each over the network (PostgreSQL). If an append
+ * fails, the document's sockets are closed before the ack can go out.
  *
  * What is appended is the update Yjs encodes from the applied transaction, never the client's
  * bytes. Loading replays snapshot then log with the V1 decoder; any failure refuses the document

@@ -47,12 +47,8 @@ export class ServerClientIds implements Extension {
       this.configuration.logger.warn({ err: error, documentName }, "no reusable client id for the server's writes");
       return;
     }
-    // A new id: the one the document was created with, registered as held.
-    if (claimed === document.clientID) {
-      this.held.set(documentName, claimed);
-      return;
-    }
-    if (!this.adopt(document, claimed)) {
+    // `claimed` is either the document's own id (new, now registered) or a released one to adopt.
+    if (claimed !== document.clientID && !this.adopt(document, claimed)) {
       await this.release(documentName, claimed);
       return;
     }

@@ -44,6 +44,15 @@ import { type CreatedWorkbook, type WorkbookUrls, createWorkbook } from "./workb
  */
 const DEFAULT_BROADCAST_WINDOW_MS = 0;
 
+/**
+ * Hocuspocus stores a document (persistence compacts it) 2 s after its changes settle, and by
+ * default also every 10 s while they keep coming. Persistence has stored every change by then and
+ * bounds the log itself (`compactAfterUpdates`); a compaction mid-burst only rebuilds the whole
+ * workbook while its editors wait for the CPU (300 editors: a ~1 s burst of a core and ~130 MB
+ * more memory every 10 s, bench/README.md). So the longest wait is an hour.
+ */
+const STORE_MAX_DEBOUNCE_MS = 60 * 60_000;
+
 /** Options of `startServer`. */
 export interface HuzhuServerOptions {
   /** Port to listen on; 0 picks a free one. Default 8080. */
@@ -186,6 +195,7 @@ export async function startServer(options: HuzhuServerOptions): Promise<HuzhuSer
     quiet: true,
     // With a window, resized per document as connections come and go (extensions/broadcast-window.ts).
     flushDelay: 0,
+    maxDebounce: STORE_MAX_DEBOUNCE_MS,
     extensions: [
       ...(broadcastWindowMs > 0 ? [new BroadcastWindow(broadcastWindowMs)] : []),
       new Auth({ store }),

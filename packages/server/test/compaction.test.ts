@@ -6,25 +6,29 @@ import * as Y from "yjs";
 
 const requests = "requests" as SheetId;
 
-function logLength(dataDir: string, documentName: string): number {
+/** One row of a query about one document, on a connection of its own. */
+function queryDocument<T>(dataDir: string, sql: string, documentName: string): T {
   const db = openDatabase(dataDir);
   try {
-    return (db.prepare("SELECT COUNT(*) AS n FROM updates WHERE doc_name = ?").get(documentName) as { n: number }).n;
+    return db.prepare(sql).get(documentName) as T;
   } finally {
     db.close();
   }
 }
 
+function logLength(dataDir: string, documentName: string): number {
+  return queryDocument<{ n: number }>(dataDir, "SELECT COUNT(*) AS n FROM updates WHERE doc_name = ?", documentName).n;
+}
+
+/** Up to which log entry the snapshot holds. */
+function snapshotUpto(dataDir: string, documentName: string): number {
+  return queryDocument<{ upto: number }>(dataDir, "SELECT upto_seq AS upto FROM snapshots WHERE doc_name = ?", documentName).upto;
+}
+
 /** Whether the snapshot contains every entry still in the log (which only backs the previous generation). */
 function snapshotHoldsLog(dataDir: string, documentName: string): boolean {
-  const db = openDatabase(dataDir);
-  try {
-    const { upto } = db.prepare("SELECT upto_seq AS upto FROM snapshots WHERE doc_name = ?").get(documentName) as { upto: number };
-    const { last } = db.prepare("SELECT MAX(seq) AS last FROM updates WHERE doc_name = ?").get(documentName) as { last: number | null };
-    return last === null || upto >= last;
-  } finally {
-    db.close();
-  }
+  const { last } = queryDocument<{ last: number | null }>(dataDir, "SELECT MAX(seq) AS last FROM updates WHERE doc_name = ?", documentName);
+  return last === null || snapshotUpto(dataDir, documentName) >= last;
 }
 
 /** The document from the snapshot alone, without the log. */
@@ -79,4 +83,23 @@ describe("compaction", () => {
     const stored = readStoredDocument(server.dataDir, body.id);
     expect(stored && openWorkbook(stored).findRow(requests, rowId)?.cells["description"]).toBe("70");
   });
+
+  it("waits for edits to settle before compacting, however long they keep coming", async () => {
+    const server = await start();
+    const { body } = await createWorkbookOverHttp(server);
+    const peer = await connect(server, body);
+    const rowId = peer.workbook.insertRow(requests, { description: "0" });
+    await peer.acknowledged();
+    const before = snapshotUpto(server.dataDir, body.id);
+    // Longer than Hocuspocus' default longest store debounce (10 s), an edit every 250 ms.
+    const until = Date.now() + 11_000;
+    for (let i = 1; Date.now() < until; i += 1) {
+      peer.workbook.setCell(requests, rowId, "description" as never, String(i));
+      await peer.acknowledged();
+      expect(snapshotUpto(server.dataDir, body.id), "the snapshot while edits keep coming").toBe(before);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    // The editor is still there: this is the settled document's store, not the unload's.
+    await waitFor(() => snapshotHoldsLog(server.dataDir, body.id), "the log to be compacted once the edits settled");
+  }, 30_000);
 });

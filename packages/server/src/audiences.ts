@@ -74,7 +74,13 @@ export function createAudiences(setup: AudienceSetup): Audiences {
   const linkWatch = new LinkWatch({ links, logger: setup.logger });
   const liveScript = existsSync(join(setup.clientDir, PUBLIC_LIVE_SCRIPT)) ? PUBLIC_LIVE_SCRIPT : null;
   return {
-    extensions: [new ClientIds(), new WriteGuard(), new PublicProjection({ projections }), linkWatch, new Keepalive()],
+    extensions: [
+      new ClientIds(),
+      new WriteGuard({ heldServerClientIds: (documentName) => setup.store.heldServerClientIds(documentName) }),
+      new PublicProjection({ projections }),
+      linkWatch,
+      new Keepalive(),
+    ],
     routes: (urls) => [
       ...linkRoutes({
         store: setup.store,

@@ -1,11 +1,14 @@
 import { type ColumnId, type RowId, type SheetId, SystemField, type Workbook, openWorkbook } from "@huzhu/schema";
 import * as encoding from "lib0/encoding";
+import { DatabaseSync } from "node:sqlite";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { CreatedWorkbook, HuzhuServer } from "../src/index.ts";
 import { closedWith, publicName, usePeers } from "./audiences-helpers.ts";
 import { createWorkbookOverHttp, readStoredDocument, useHarness, waitFor } from "./helpers.ts";
 import { Message, RawClient } from "./raw-client.ts";
+import { SQLITE_FILE } from "../src/storage/sqlite-store.ts";
 
 const requests = "requests" as SheetId;
 const col = (id: string) => id as ColumnId;
@@ -40,6 +43,24 @@ const FORBIDDEN: Record<string, (workbook: Workbook, rowId: RowId) => void> = {
   "a new root type": (w) => w.ydoc.getMap("backdoor").set("k", "v"),
 };
 
+/** What a server killed while it held `clientId` for the document leaves in storage. */
+function leftHeldByCrash(server: HuzhuServer, documentName: string, clientId: number): void {
+  const db = new DatabaseSync(join(server.dataDir, SQLITE_FILE));
+  try {
+    db.prepare("INSERT INTO server_client_ids (doc_name, client_id, held) VALUES (?, ?, 1)").run(documentName, clientId);
+  } finally {
+    db.close();
+  }
+}
+
+function sendStep2(client: RawClient, update: Uint8Array): void {
+  client.send((encoder) => {
+    encoding.writeVarUint(encoder, Message.sync);
+    encoding.writeVarUint(encoder, 1);
+    encoding.writeVarUint8Array(encoder, update);
+  });
+}
+
 function rowsMap(workbook: Workbook): Y.Map<unknown> {
   return (workbook.ydoc.getMap("sheets").get("requests") as Y.Map<unknown>).get("rows") as Y.Map<unknown>;
 }
@@ -63,7 +84,7 @@ function protectedState(workbook: Workbook, added: readonly RowId[] = []) {
 }
 
 describe("roles enforced by the server", () => {
-  const { start } = useHarness();
+  const { start, raw } = useHarness();
   const peers = usePeers();
 
   async function setUp(): Promise<{ server: HuzhuServer; created: CreatedWorkbook }> {
@@ -107,6 +128,28 @@ describe("roles enforced by the server", () => {
     const stored = readStoredDocument(server.dataDir, created.id) as Y.Doc;
     expect(protectedState(openWorkbook(stored), [edited])).toEqual(before);
     expect(stored.share.has("backdoor")).toBe(false);
+  });
+
+  it.each(Object.keys(FORBIDDEN))("refuses %s in an editor's sync step 2 as well: not applied, others unaffected", async (what) => {
+    const { server, created } = await setUp();
+    const admin = await peers.synced(server, created.id, created.links.admin.token);
+    const colleague = await peers.synced(server, created.id, created.links.editor.token);
+    const rowId = admin.workbook.listRows(requests)[0]?.id as RowId;
+    const before = protectedState(admin.workbook);
+    // A modified client's "state" after reconnecting: the workbook with the forbidden change in it.
+    const forged = new Y.Doc();
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(admin.provider.document));
+    (FORBIDDEN[what] as (workbook: Workbook, rowId: RowId) => void)(openWorkbook(forged), rowId);
+    const mallory = await raw(server, created);
+    sendStep2(mallory, Y.encodeStateAsUpdate(forged, Y.encodeStateVector(admin.provider.document)));
+    await waitFor(() => mallory.frames.some((frame) => frame.type === Message.close), "the step 2 to be refused");
+    expect(mallory.frames.find((frame) => frame.type === Message.close)?.reason).toBe("update-forbidden");
+
+    const edited = colleague.workbook.insertRow(requests, { description: "拒绝之后仍可编辑" });
+    await colleague.acknowledged();
+    expect(protectedState(admin.workbook, [edited])).toEqual(before);
+    const stored = readStoredDocument(server.dataDir, created.id) as Y.Doc;
+    expect(protectedState(openWorkbook(stored), [edited])).toEqual(before);
   });
 
   it("lets editors edit, add, trash, restore and move rows (a 300-row paste included), and admins change settings", async () => {
@@ -274,14 +317,20 @@ describe("one Yjs client id per connection", () => {
     const server = await start();
     const { body: created } = await createWorkbookOverHttp(server);
     const admin = await peers.synced(server, created.id, created.links.admin.token);
-    // The server's first copy of each row, which Bob received before the crash lost it; a higher
-    // client id than the second copy's, so it wins the key and replaces that copy.
+    // The server's first copy of each row, which Bob received before the crash lost it: written
+    // under the id the crashed server held (still held in storage); a higher client id than the
+    // second copy's, so it wins the key and replaces that copy.
     const lost = new Y.Doc();
     lost.clientID = admin.provider.document.clientID + 1;
+    leftHeldByCrash(server, created.id, lost.clientID);
     Y.applyUpdate(lost, Y.encodeStateAsUpdate(admin.provider.document));
     const relayed = "rowrelayedcopy1" as RowId;
     const live = "rowliveoverwrt1" as RowId;
     openWorkbook(lost).insertRow(requests, { description: "第一次写入" }, {}, relayed);
+    const forger = new Y.Doc();
+    forger.clientID = lost.clientID + 1;
+    Y.applyUpdate(forger, Y.encodeStateAsUpdate(admin.provider.document));
+    openWorkbook(forger).insertRow(requests, { description: "伪造的副本" }, {}, relayed);
     // After the restart the server writes it again under the same id (and another row too).
     for (const rowId of [relayed, live]) admin.workbook.insertRow(requests, { description: "重写" }, {}, rowId);
     await admin.acknowledged();
@@ -292,12 +341,14 @@ describe("one Yjs client id per connection", () => {
     Y.applyUpdate(bobDoc, Y.encodeStateAsUpdate(lost));
     Y.applyUpdate(bobDoc, Y.encodeStateAsUpdate(admin.provider.document));
     const step2 = Y.encodeStateAsUpdate(bobDoc, Y.encodeStateVector(admin.provider.document));
+    // The same relay under an id storage does not hold for the server is a modified client's.
+    const eve = await raw(server, created);
+    sendStep2(eve, Y.encodeStateAsUpdate(forger, Y.encodeStateVector(admin.provider.document)));
+    await waitFor(() => eve.frames.some((frame) => frame.type === Message.close), "the forged copy to be refused");
+    expect(eve.frames.find((frame) => frame.type === Message.close)?.reason).toBe("update-forbidden");
+
     const bob = await raw(server, created);
-    bob.send((encoder) => {
-      encoding.writeVarUint(encoder, Message.sync);
-      encoding.writeVarUint(encoder, 1);
-      encoding.writeVarUint8Array(encoder, step2);
-    });
+    sendStep2(bob, step2);
     await waitFor(() => admin.workbook.findRow(requests, relayed)?.cells["description"] === "第一次写入", "the relayed copy");
     expect(bob.frames.some((frame) => frame.type === Message.close)).toBe(false);
 

@@ -53,6 +53,10 @@ describe("the server's own client id", () => {
       expect(await store.claimServerClientId(name, 13)).toBe(11);
       expect(await store.claimServerClientId(name, 14)).toBe(14);
       expect(await store.claimServerClientId("another-workbook", 11)).toBe(11);
+      // What the write guard reads: the ids held for the workbook, one registered without a claim too.
+      await store.holdServerClientId(name, 15);
+      await store.releaseServerClientId(name, 12);
+      expect([...(await store.heldServerClientIds(name))].sort()).toEqual([11, 14, 15]);
     } finally {
       await store.close();
     }

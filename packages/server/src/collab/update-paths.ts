@@ -24,6 +24,8 @@ export type ContentKind = "map" | "type" | "value" | "deleted";
 export interface Insertion {
   readonly place: Place;
   readonly kind: ContentKind;
+  /** The Yjs client id it is written under. */
+  readonly client: number;
   /** The plain (JSON-like) value it holds, if any (checks that look inside one, e.g. a row's inserted cells). */
   readonly value?: unknown;
 }
@@ -207,7 +209,8 @@ export function readUpdateEffect(doc: Y.Doc, update: Uint8Array): UpdateEffect {
     if (!(struct instanceof Y.Item)) continue;
     const kind = kindOf(struct);
     const place = reader.place(struct);
-    insertions.push(kind === "value" ? { place, kind, value: plainValueOf(struct) } : { place, kind });
+    const { client } = struct.id;
+    insertions.push(kind === "value" ? { place, kind, client, value: plainValueOf(struct) } : { place, kind, client });
   }
   const deletions = reader.deletions(ds);
   return {

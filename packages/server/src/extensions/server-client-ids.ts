@@ -1,6 +1,7 @@
-import type { Document, Extension, afterLoadDocumentPayload, afterUnloadDocumentPayload } from "@hocuspocus/server";
+import type { Document, Extension, afterUnloadDocumentPayload, onLoadDocumentPayload } from "@hocuspocus/server";
 import type { Logger } from "pino";
 import * as Y from "yjs";
+import { CollabCloseCode, CollabRefusal } from "../collab/context.ts";
 import { isPublicDocumentName } from "../collab/document-names.ts";
 import type { DocStore } from "../storage/doc-store.ts";
 
@@ -22,12 +23,14 @@ export interface ServerClientIdsConfiguration {
  * is stored. An id a crash left held is never handed out again: an edit the server broadcast and
  * then lost may live on in a volunteer's page, and a new edit at the same clock under the same id
  * would make the two copies differ for good. Instances sharing a database hold different ids.
+ * Every id the server writes under is held in storage first; if that fails, the document is not
+ * served.
  * Public projections are rebuilt on every load and never stored; they keep Yjs' random ids.
  */
 export class ServerClientIds implements Extension {
   readonly extensionName = "huzhu-server-client-ids";
-  // After persistence has loaded the document (onLoadDocument), before any other
-  // afterLoadDocument hook may write to it (case numbers).
+  // After persistence's onLoadDocument (900) has loaded the document, before any afterLoadDocument
+  // hook may write to it (case numbers). Failing here, the load fails as persistence's would.
   readonly priority = 890;
   private readonly configuration: ServerClientIdsConfiguration;
   /** The id each loaded document writes under, by name (a name is loaded at most once at a time). */
@@ -37,22 +40,24 @@ export class ServerClientIds implements Extension {
     this.configuration = configuration;
   }
 
-  async afterLoadDocument({ document, documentName }: afterLoadDocumentPayload): Promise<void> {
+  async onLoadDocument({ document, documentName }: onLoadDocumentPayload): Promise<void> {
     if (isPublicDocumentName(documentName)) return;
-    let claimed: number;
+    const { store, logger } = this.configuration;
     try {
-      claimed = await this.configuration.store.claimServerClientId(documentName, document.clientID);
+      let claimed = await store.claimServerClientId(documentName, document.clientID);
+      // `claimed` is either the document's own id (new, now registered) or a released one to adopt.
+      if (claimed !== document.clientID && !this.adopt(document, claimed)) {
+        await this.release(documentName, claimed);
+        claimed = document.clientID;
+        await store.holdServerClientId(documentName, claimed);
+      }
+      this.held.set(documentName, claimed);
     } catch (error) {
-      // Writing under the random id is what the server did before: correct, only not reused.
-      this.configuration.logger.warn({ err: error, documentName }, "no reusable client id for the server's writes");
-      return;
+      // The write guard tells the server's writes, relayed after a crash, by the ids storage holds
+      // (write-guard.ts): the server must not write under an id storage does not know.
+      logger.error({ err: error, documentName }, "registering the server's client id failed; not serving the document");
+      throw new CollabRefusal(CollabCloseCode.unavailable, "storage-failed");
     }
-    // `claimed` is either the document's own id (new, now registered) or a released one to adopt.
-    if (claimed !== document.clientID && !this.adopt(document, claimed)) {
-      await this.release(documentName, claimed);
-      return;
-    }
-    this.held.set(documentName, claimed);
   }
 
   async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {

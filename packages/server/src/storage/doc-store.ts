@@ -132,6 +132,15 @@ export interface DocStore {
   /** Makes a claimed id reusable: everything written under it is stored. */
   releaseServerClientId(docName: string, clientId: number): Promise<void>;
 
+  /** Registers `clientId` as held: an id the server writes under that it did not get from a claim. */
+  holdServerClientId(docName: string, clientId: number): Promise<void>;
+
+  /**
+   * The ids held for a document: the ones instances write under now, and the ones a crash left
+   * held. Only under these can the server have written something it has not stored.
+   */
+  heldServerClientIds(docName: string): Promise<ReadonlySet<number>>;
+
   /** Flushes and closes. No method may be called afterwards. */
   close(): Promise<void>;
 }

@@ -64,6 +64,9 @@ describe.skipIf(skip)("PostgresDocStore", () => {
     expect(new Set(claimed).size).toBe(2);
     // Held ids (a load open, or one a crash ended) are not handed out again.
     expect(await b.claimServerClientId(DOC, 23)).toBe(23);
+    await b.holdServerClientId(DOC, 24);
+    await b.releaseServerClientId(DOC, 23);
+    expect([...(await a.heldServerClientIds(DOC))].sort()).toEqual([...claimed, 24].sort());
   });
 
   it("loads nothing for a name never stored, and appended updates in order", async () => {

@@ -39,6 +39,9 @@ export function toBytea(bytes: Uint8Array): Buffer {
  * therefore guarded twice: one instance at a time per document (an advisory lock), and an
  * instance only replaces the snapshot and deletes log rows that its own state already contains.
  */
+/** Registers a server client id as held (a new one, or one not from a claim). */
+const HOLD_CLIENT_ID_SQL = "INSERT INTO server_client_ids (doc_name, client_id, held) VALUES ($1, $2, true) ON CONFLICT DO NOTHING";
+
 export class PostgresDocStore extends PostgresStoreBase implements DocStore {
   /**
    * Snapshot version this instance last wrote, per document. While the stored snapshot is still
@@ -249,10 +252,7 @@ export class PostgresDocStore extends PostgresStoreBase implements DocStore {
         [docName],
       );
       if (rows[0]) return Number(rows[0].client_id);
-      await this.pool.query("INSERT INTO server_client_ids (doc_name, client_id, held) VALUES ($1, $2, true) ON CONFLICT DO NOTHING", [
-        docName,
-        fresh,
-      ]);
+      await this.pool.query(HOLD_CLIENT_ID_SQL, [docName, fresh]);
       return fresh;
     });
   }
@@ -261,6 +261,17 @@ export class PostgresDocStore extends PostgresStoreBase implements DocStore {
     await this.track(() =>
       this.pool.query("UPDATE server_client_ids SET held = false WHERE doc_name = $1 AND client_id = $2", [docName, clientId]),
     );
+  }
+
+  async holdServerClientId(docName: string, clientId: number): Promise<void> {
+    await this.track(() => this.pool.query(HOLD_CLIENT_ID_SQL, [docName, clientId]));
+  }
+
+  async heldServerClientIds(docName: string): Promise<ReadonlySet<number>> {
+    const { rows } = await this.track(() =>
+      this.pool.query<{ client_id: string }>("SELECT client_id FROM server_client_ids WHERE doc_name = $1 AND held", [docName]),
+    );
+    return new Set(rows.map((row) => Number(row.client_id)));
   }
 
   /** One row's case number; see `allocateCaseNumbers`. */

@@ -86,6 +86,7 @@ export class SqliteDocStore implements DocStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       findLink: db.prepare("SELECT * FROM links WHERE token_hash = ?"),
+      heldClientIds: db.prepare("SELECT client_id FROM server_client_ids WHERE doc_name = ? AND held = 1"),
     };
   }
 
@@ -168,6 +169,15 @@ export class SqliteDocStore implements DocStore {
 
   async releaseServerClientId(docName: string, clientId: number): Promise<void> {
     await this.groupCommit.write("releaseServerClientId", docName, clientId);
+  }
+
+  async holdServerClientId(docName: string, clientId: number): Promise<void> {
+    await this.groupCommit.write("holdServerClientId", docName, clientId);
+  }
+
+  async heldServerClientIds(docName: string): Promise<ReadonlySet<number>> {
+    const rows = this.statements.heldClientIds.all(docName) as { client_id: number }[];
+    return new Set(rows.map((row) => Number(row.client_id)));
   }
 
   /** Commits what the writer thread was asked for, then closes; calls after the first share its outcome. */

@@ -146,6 +146,9 @@ export function prepareWrites(db: DatabaseSync) {
     releaseServerClientId(docName: string, clientId: number): void {
       statements.releaseClientId.run(docName, clientId);
     },
+    holdServerClientId(docName: string, clientId: number): void {
+      statements.registerClientId.run(docName, clientId);
+    },
     /** The public view's hash; when it last changed (unchanged when the hash is the same). */
     recordPublicState(workbookId: string, stateHash: string, at: string): string {
       statements.upsertPublicState.run(workbookId, stateHash, at);

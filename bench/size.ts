@@ -93,7 +93,7 @@ async function measureSize(target: TargetKind, rows: number, repeats: number, lo
     full.close();
     last.holder.close();
     server = await server.restart();
-    const browser = await timeBrowser(target, server, workbook, rows).catch((error: unknown) => ({
+    const browser = await timeBrowser(target, server, workbook, rows, log).catch((error: unknown) => ({
       error: error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error),
     }));
     if ("error" in browser) log(`  ${target}: browser: ${browser.error}`);
@@ -125,6 +125,7 @@ async function timeBrowser(
   server: TargetServer,
   workbook: PreparedWorkbook,
   rows: number,
+  log: (line: string) => void,
 ): Promise<SizeResult["browser"]> {
   const unavailable = browserUnavailable();
   if (unavailable) return { error: unavailable };
@@ -150,7 +151,15 @@ async function timeBrowser(
     const cold = await open();
     holder = new LightClient({ ...workbook.editor, url: server.started.collabUrl });
     await holder.connect(120_000);
-    return { cold, warm: await open() };
+    const warm = await open();
+    for (const [when, timing] of [
+      ["cold", cold],
+      ["warm", warm],
+    ] as const) {
+      if (timing.previewMs !== undefined)
+        log(`  ${target}: browser ${when}: preview received at ${timing.previewMs} ms, rows shown at ${timing.rowsMs} ms`);
+    }
+    return { cold, warm };
   } finally {
     holder?.close();
     await anchorPage?.close();

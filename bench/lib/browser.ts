@@ -30,6 +30,8 @@ export interface GridTiming {
   readonly scrolledMs: number;
   /** The live grid shows its rows: synced, editable. */
   readonly liveMs: number;
+  /** The preview's last byte arrived (Resource Timing), if the page asked for one: the server's share of `rowsMs`. */
+  readonly previewMs?: number;
 }
 
 /**
@@ -89,7 +91,10 @@ export async function timeHuzhuGrid(browser: Browser, url: string, sheetId: stri
     await page.waitForFunction(finished, null, { timeout: 150_000, polling: 100 });
     const measured = (await page.evaluate("window.__hzTiming")) as GridTiming & { error?: string };
     if (measured.error) throw new Error(measured.error);
-    return { rowsMs: measured.rowsMs, scrolledMs: measured.scrolledMs, liveMs: measured.liveMs };
+    const previewMs = (await page.evaluate(
+      `Math.round(performance.getEntriesByType("resource").find((e) => e.name.includes("/preview"))?.responseEnd ?? -1)`,
+    )) as number;
+    return { rowsMs: measured.rowsMs, scrolledMs: measured.scrolledMs, liveMs: measured.liveMs, ...(previewMs >= 0 ? { previewMs } : {}) };
   } finally {
     await page.close();
   }

@@ -85,6 +85,44 @@ describe("editor preview", () => {
     }
   });
 
+  it("answers for a workbook not loaded (after a restart) with the preview its last compaction stored, then loads it", async () => {
+    const first = await start();
+    const { body: created } = await createWorkbookOverHttp(first, { template: "shanghai-medical", title: "重启预览", sampleData: true });
+    const peer = await connect(first, created);
+    const rowId = peer.workbook.insertRow(requests, { description: "重启前写入", phone: "13511113333" }) as RowId;
+    await peer.acknowledged();
+    peer.destroy();
+    // A graceful stop compacts every workbook, with the previews of its tabs.
+    await first.close();
+    const server = await start({ dataDir: first.dataDir, adminToken: first.adminToken });
+    const token = created.links.editor.token;
+
+    const stored = await preview(server, created.id, token, "requests");
+    expect(stored.status).toBe(200);
+    expect(stored.headers.get("huzhu-preview")).toBe("stored");
+    expect(stored.headers.get("cache-control")).toBe("no-store");
+    expect(stored.rows.find((r) => r.id === rowId)?.cells).toMatchObject({ description: "重启前写入", phone: "13511113333" });
+    const firstTab = await preview(server, created.id, token);
+    expect(firstTab.body.sheet?.kind).toBe("notice");
+    // The same as what the loaded workbook gives, which the stored preview started loading.
+    let live = await preview(server, created.id, token, "requests", "identity");
+    for (let tries = 0; live.headers.get("huzhu-preview") !== "live" && tries < 100; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      live = await preview(server, created.id, token, "requests", "identity");
+    }
+    expect(live.headers.get("huzhu-preview")).toBe("live");
+    expect(live.body).toEqual(stored.body);
+    expect((await preview(server, created.id, token)).body).toEqual(firstTab.body);
+
+    // Once the workbook changes, only the live preview shows it.
+    const editor = await connect(server, created);
+    editor.workbook.setCell(requests, rowId, "phone" as never, null);
+    await editor.acknowledged();
+    const after = await preview(server, created.id, token, "requests");
+    expect(after.headers.get("huzhu-preview")).toBe("live");
+    expect(after.text).not.toContain("13511113333");
+  });
+
   it("refuses public and form links (403), forged tokens (401) and malformed ids (404) without any row", async () => {
     const server = await start();
     const { body: created } = await createWorkbookOverHttp(server);

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import type { ColumnId, RowId, SheetId } from "@huzhu/schema";
 import { describe, expect, it } from "vitest";
 import type { HistoryEntry } from "@huzhu/schema";
@@ -17,12 +18,26 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** Which of `needles` occur, byte for byte (UTF-8), in any file under `dir`, and where. */
+/**
+ * Which of `needles` occur, byte for byte (UTF-8), in any file under `dir`, or in any stored
+ * editor preview (gzipped, so not readable in the file's bytes), and where.
+ */
 function scan(dir: string, needles: readonly string[]): string[] {
   const hits: string[] = [];
-  for (const file of filesUnder(dir)) {
-    const bytes = readFileSync(file);
-    for (const needle of needles) if (bytes.includes(Buffer.from(needle, "utf8"))) hits.push(`${needle} in ${file}`);
+  const look = (bytes: Buffer, where: string) => {
+    for (const needle of needles) if (bytes.includes(Buffer.from(needle, "utf8"))) hits.push(`${needle} in ${where}`);
+  };
+  for (const file of filesUnder(dir)) look(readFileSync(file), file);
+  const db = openDatabase(dir);
+  try {
+    const previews = db.prepare("SELECT doc_name, sheet_key, gzipped FROM previews").all() as {
+      doc_name: string;
+      sheet_key: string;
+      gzipped: Uint8Array;
+    }[];
+    for (const p of previews) look(gunzipSync(p.gzipped), `the stored preview ${p.doc_name}/${p.sheet_key}`);
+  } finally {
+    db.close();
   }
   return hits;
 }

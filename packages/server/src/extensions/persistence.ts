@@ -12,7 +12,7 @@ import * as Y from "yjs";
 import { CollabCloseCode, CollabRefusal } from "../collab/context.ts";
 import { isPublicDocumentName } from "../collab/document-names.ts";
 import { emptyIncomingUpdate } from "../collab/incoming-update.ts";
-import type { DocStore } from "../storage/doc-store.ts";
+import type { DocStore, StoredPreviews } from "../storage/doc-store.ts";
 import { matchesChecksum } from "../storage/integrity.ts";
 import { UnrecoverableDocumentError, recoverDocument } from "../storage/recover-document.ts";
 import type { StateEncoder } from "../storage/state-encoder.ts";
@@ -56,6 +56,8 @@ interface CapturedState {
   readonly counted: number;
   /** `DocState.failures` when captured. */
   readonly failures: number;
+  /** The editor preview of each tab, when asked for and made from storage. */
+  readonly previews?: StoredPreviews;
 }
 
 /**
@@ -326,14 +328,19 @@ export class Persistence implements Extension {
    * an SQLite file. From the in-memory document when that holds an update storage lacks (a failed append),
    * when the stored entries do not all verify, or without a worker.
    */
-  private async capture(document: Document, state: DocState): Promise<CapturedState> {
+  private async capture(document: Document, state: DocState, { previews = false } = {}): Promise<CapturedState> {
     if (this.encoder && !state.unstored) {
       // Appends still pending are not counted as compacted: the read may not see them.
       const counted = state.sinceCompaction - state.pending.size;
       const failures = state.failures;
       try {
-        const encoded = await this.encoder.encodeStored(document.name, () => this.configuration.store.loadDocument(document.name));
-        if (encoded) return { state: encoded.state, contents: encoded.snapshot, uptoSeq: encoded.lastSeq, counted, failures };
+        const encoded = await this.encoder.encodeStored(document.name, () => this.configuration.store.loadDocument(document.name), {
+          previews,
+        });
+        if (encoded) {
+          const { state: captured, snapshot: contents, lastSeq: uptoSeq } = encoded;
+          return { state: captured, contents, uptoSeq, counted, failures, ...(encoded.previews ? { previews: encoded.previews } : {}) };
+        }
       } catch (error) {
         this.configuration.logger.warn({ err: error, documentName: document.name }, "encoding from storage failed; compacting from memory");
       }
@@ -364,7 +371,8 @@ export class Persistence implements Extension {
     if (document.isDestroyed || state.sinceCompaction === 0) return;
     const run = async () => {
       try {
-        const captured = await this.capture(document, state);
+        // With the tabs' previews, for a page opened before the workbook is loaded again.
+        const captured = await this.capture(document, state, { previews: true });
         const contains = (stored: Uint8Array) => {
           try {
             return Y.snapshotContainsUpdate(captured.contents, stored);
@@ -372,7 +380,9 @@ export class Persistence implements Extension {
             return false;
           }
         };
-        if (!(await this.configuration.store.compactDocument(document.name, captured.state, captured.uptoSeq, contains))) {
+        if (
+          !(await this.configuration.store.compactDocument(document.name, captured.state, captured.uptoSeq, contains, captured.previews))
+        ) {
           this.configuration.logger.debug({ documentName: document.name }, "compaction deferred: another instance is compacting or ahead");
           return;
         }

@@ -64,6 +64,13 @@ export interface NewWorkbook {
  * The server's storage. Document names are validated (WORKBOOK_ID_PATTERN) before any method is
  * called with one.
  */
+/**
+ * Editor previews of a compacted document's tabs (gzipped JSON, preview/editor-preview.ts) by
+ * sheet id, `""` for the first tab: what the page of a workbook not loaded yet is shown while
+ * the server loads it.
+ */
+export type StoredPreviews = ReadonlyMap<string, Uint8Array>;
+
 export interface DocStore {
   /** The stored state of a document, or undefined if nothing was ever stored under that name. */
   loadDocument(docName: string): Promise<StoredDocument | undefined>;
@@ -92,13 +99,27 @@ export interface DocStore {
    * by one process may delete every entry up to `uptoSeq`; a store shared by several instances
    * must only delete (and only overwrite) what `contains` confirms.
    */
-  compactDocument(docName: string, state: Uint8Array, uptoSeq: number, contains: (stored: Uint8Array) => boolean): Promise<boolean>;
+  compactDocument(
+    docName: string,
+    state: Uint8Array,
+    uptoSeq: number,
+    contains: (stored: Uint8Array) => boolean,
+    previews?: StoredPreviews,
+  ): Promise<boolean>;
+
+  /**
+   * The gzipped editor preview of a tab (`""`: the first tab) that the last compaction stored,
+   * if it still shows the whole stored document: nothing appended or rewritten since. A store
+   * that keeps no previews answers undefined.
+   */
+  storedPreview(docName: string, sheetKey: string): Promise<Uint8Array | undefined>;
 
   /**
    * Replaces the stored document with `state` and forgets everything it was made from: the
    * snapshot, its previous generation and every log entry up to `uptoSeq`, atomically. Purge uses
    * it, with `state` re-encoded from the live garbage-collected document, so purged values are
-   * gone from storage (never merge stored updates: merging keeps deleted content).
+   * gone from storage (never merge stored updates: merging keeps deleted content). Stored
+   * previews of the document go with it.
    */
   rewriteDocument(docName: string, state: Uint8Array, uptoSeq: number): Promise<void>;
 

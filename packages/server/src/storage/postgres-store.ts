@@ -257,6 +257,11 @@ export class PostgresDocStore extends PostgresStoreBase implements DocStore {
     });
   }
 
+  /** Previews are kept in SQLite only, so far: here a page waits for the workbook to load. */
+  async storedPreview(): Promise<Uint8Array | undefined> {
+    return undefined;
+  }
+
   async releaseServerClientId(docName: string, clientId: number): Promise<void> {
     await this.track(() =>
       this.pool.query("UPDATE server_client_ids SET held = false WHERE doc_name = $1 AND client_id = $2", [docName, clientId]),

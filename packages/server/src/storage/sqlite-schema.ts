@@ -134,6 +134,17 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (doc_name, client_id)
   );
   `,
+  // Editor previews of each tab as of the last compaction (storage/doc-store.ts StoredPreviews),
+  // valid while the snapshot they were made with is the stored document.
+  `
+  CREATE TABLE previews (
+    doc_name TEXT NOT NULL,
+    sheet_key TEXT NOT NULL,
+    upto_seq INTEGER NOT NULL,
+    gzipped BLOB NOT NULL,
+    PRIMARY KEY (doc_name, sheet_key)
+  );
+  `,
 ];
 
 /** Brings a database to the newest schema; refuses a database written by a newer server. */

@@ -72,6 +72,29 @@ describe("SqliteDocStore", () => {
     expect(await store.appendUpdate("docdocdocdocdocd", edit(source, "d", "4"))).toBeGreaterThan(later);
   });
 
+  it("gives a compaction's previews back while its snapshot is the whole stored document, and never after", async () => {
+    const doc = "docdocdocdocdocd";
+    const source = new Y.Doc();
+    const upto = await store.appendUpdate(doc, edit(source, "a", "1"));
+    const preview = new Uint8Array([1, 2, 3]);
+    await store.compactDocument(doc, Y.encodeStateAsUpdate(source), upto, () => true, new Map([["", preview]]));
+    expect(await store.storedPreview(doc, "")).toEqual(preview);
+    expect(await store.storedPreview(doc, "othersheet")).toBeUndefined();
+
+    // Something appended since: the preview no longer shows the document.
+    const later = await store.appendUpdate(doc, edit(source, "b", "2"));
+    expect(await store.storedPreview(doc, "")).toBeUndefined();
+    // A compaction without previews forgets the old ones; one with previews replaces them.
+    await store.compactDocument(doc, Y.encodeStateAsUpdate(source), later);
+    const rows = () => (store.database.prepare("SELECT COUNT(*) AS n FROM previews").get() as { n: number }).n;
+    expect(rows()).toBe(0);
+    await store.compactDocument(doc, Y.encodeStateAsUpdate(source), later, () => true, new Map([["", preview]]));
+    expect(await store.storedPreview(doc, "")).toEqual(preview);
+    // A rewrite (purge) drops them with everything else the document was made from.
+    await store.rewriteDocument(doc, Y.encodeStateAsUpdate(source), later);
+    expect(rows()).toBe(0);
+  });
+
   it("stores a CRC-32 beside every log entry and snapshot", async () => {
     const source = new Y.Doc();
     const update = edit(source, "a", "1");

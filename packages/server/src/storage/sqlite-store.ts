@@ -1,11 +1,11 @@
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
-import type { DocStore, LinkRecord, LinkRole, NewWorkbook, StoredDocument, WorkbookRecord } from "./doc-store.ts";
+import type { DocStore, LinkRecord, LinkRole, NewWorkbook, StoredDocument, StoredPreviews, WorkbookRecord } from "./doc-store.ts";
 import { checksumOf } from "./integrity.ts";
 import { readStoredDocument } from "./sqlite-document-read.ts";
 import { SqliteGroupCommit } from "./sqlite-group-commit.ts";
-import { SQLITE_PRAGMAS, UPSERT_SNAPSHOT_SQL } from "./sqlite-writes.ts";
+import { DELETE_PREVIEWS_SQL, SQLITE_PRAGMAS, UPSERT_SNAPSHOT_SQL } from "./sqlite-writes.ts";
 import { sqliteTransaction } from "./sqlite-transaction.ts";
 import { migrate } from "./sqlite-schema.ts";
 
@@ -86,6 +86,13 @@ export class SqliteDocStore implements DocStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       findLink: db.prepare("SELECT * FROM links WHERE token_hash = ?"),
+      deletePreviews: db.prepare(DELETE_PREVIEWS_SQL),
+      // Valid while its snapshot is the stored one and nothing was appended after it.
+      storedPreview: db.prepare(
+        `SELECT p.gzipped FROM previews p JOIN snapshots s ON s.doc_name = p.doc_name AND s.upto_seq = p.upto_seq
+         WHERE p.doc_name = ? AND p.sheet_key = ?
+           AND NOT EXISTS (SELECT 1 FROM updates u WHERE u.doc_name = p.doc_name AND u.seq > p.upto_seq)`,
+      ),
       heldClientIds: db.prepare("SELECT client_id FROM server_client_ids WHERE doc_name = ? AND held = 1"),
     };
   }
@@ -118,9 +125,20 @@ export class SqliteDocStore implements DocStore {
    * One process owns the file, so every entry up to `uptoSeq` is in `state`; `contains` is not
    * needed. Written on the writer thread, in order with the appends (SqliteWrites.compactDocument).
    */
-  async compactDocument(docName: string, state: Uint8Array, uptoSeq: number): Promise<boolean> {
-    await this.groupCommit.write("compactDocument", docName, state, uptoSeq);
+  async compactDocument(
+    docName: string,
+    state: Uint8Array,
+    uptoSeq: number,
+    _contains?: unknown,
+    previews: StoredPreviews = new Map(),
+  ): Promise<boolean> {
+    await this.groupCommit.write("compactDocument", docName, state, uptoSeq, [...previews]);
     return true;
+  }
+
+  async storedPreview(docName: string, sheetKey: string): Promise<Uint8Array | undefined> {
+    const row = this.statements.storedPreview.get(docName, sheetKey) as { gzipped: Uint8Array } | undefined;
+    return row?.gzipped;
   }
 
   async rewriteDocument(docName: string, state: Uint8Array, uptoSeq: number): Promise<void> {
@@ -128,6 +146,7 @@ export class SqliteDocStore implements DocStore {
       const { changes } = this.statements.replaceSnapshot.run(state, uptoSeq, checksumOf(state), new Date().toISOString(), docName);
       if (changes === 0) throw new Error(`no stored document "${docName}" to rewrite`);
       this.statements.deleteUpdatesUpTo.run(docName, uptoSeq);
+      this.statements.deletePreviews.run(docName);
     });
   }
 

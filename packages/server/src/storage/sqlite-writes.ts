@@ -9,6 +9,9 @@ import { checksumOf } from "./integrity.ts";
  * `secure_delete` is per connection: every connection that deletes or overwrites (compaction,
  * audit erasure, purges) must zero what it frees, or purged values stay in free pages.
  */
+/** Forgets a document's stored previews (compaction replaces them, a rewrite drops them). */
+export const DELETE_PREVIEWS_SQL = "DELETE FROM previews WHERE doc_name = ?";
+
 export const SQLITE_PRAGMAS =
   "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;";
 
@@ -66,6 +69,8 @@ export function prepareWrites(db: DatabaseSync) {
     upsertSnapshot: db.prepare(UPSERT_SNAPSHOT_SQL),
     previousSeq: db.prepare("SELECT previous_upto_seq AS seq FROM snapshots WHERE doc_name = ?"),
     deleteUpdatesUpTo: db.prepare("DELETE FROM updates WHERE doc_name = ? AND seq <= ?"),
+    deletePreviews: db.prepare(DELETE_PREVIEWS_SQL),
+    insertPreview: db.prepare("INSERT INTO previews (doc_name, sheet_key, upto_seq, gzipped) VALUES (?, ?, ?, ?)"),
     releasedClientId: db.prepare("SELECT client_id FROM server_client_ids WHERE doc_name = ? AND held = 0 LIMIT 1"),
     holdClientId: db.prepare("UPDATE server_client_ids SET held = 1 WHERE doc_name = ? AND client_id = ?"),
     registerClientId: db.prepare("INSERT INTO server_client_ids (doc_name, client_id, held) VALUES (?, ?, 1) ON CONFLICT DO NOTHING"),
@@ -92,10 +97,12 @@ export function prepareWrites(db: DatabaseSync) {
      * A compacted snapshot holding every entry up to `uptoSeq`. The replaced snapshot is kept as
      * the previous generation, with the log entries after it: only entries it holds are deleted.
      */
-    compactDocument(docName: string, state: Uint8Array, uptoSeq: number): void {
+    compactDocument(docName: string, state: Uint8Array, uptoSeq: number, previews: readonly (readonly [string, Uint8Array])[]): void {
       statements.upsertSnapshot.run(docName, state, uptoSeq, checksumOf(state), new Date().toISOString());
       const previous = statements.previousSeq.get(docName) as { seq: number | null } | undefined;
       statements.deleteUpdatesUpTo.run(docName, Math.min(previous?.seq ?? 0, uptoSeq));
+      statements.deletePreviews.run(docName);
+      for (const [sheetKey, gzipped] of previews) statements.insertPreview.run(docName, sheetKey, uptoSeq, gzipped);
     },
     /** Case numbers of rows, allocated once per row and never reused. */
     caseNumbers(workbookId: string, rowIds: readonly string[]): number[] {

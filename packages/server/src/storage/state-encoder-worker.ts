@@ -1,6 +1,9 @@
 import { DatabaseSync } from "node:sqlite";
 import { parentPort, workerData } from "node:worker_threads";
+import { gzipSync } from "node:zlib";
+import { openWorkbook } from "@huzhu/schema";
 import * as Y from "yjs";
+import { buildPreview } from "../preview/editor-preview.ts";
 import type { StoredDocument } from "./doc-store.ts";
 import { recoverDocument } from "./recover-document.ts";
 import { readStoredDocument } from "./sqlite-document-read.ts";
@@ -11,12 +14,24 @@ export interface EncoderOptions {
   readonly sqliteFile: string | undefined;
 }
 
-/** A request to the worker: rebuild a stored document (given, or to read by name) and encode it. */
-export type EncodeRequest = { readonly id: number } & ({ readonly stored: StoredDocument } | { readonly docName: string });
+/**
+ * A request to the worker: rebuild a stored document (given, or to read by name) and encode it,
+ * with the editor preview of each tab if asked for.
+ */
+export type EncodeRequest = { readonly id: number; readonly previews?: boolean } & (
+  | { readonly stored: StoredDocument }
+  | { readonly docName: string }
+);
 
 /** The worker's answer: the encoded state, what it contains, and the last log entry in it. */
 export type EncodeReply =
-  | { readonly id: number; readonly state: Uint8Array; readonly snapshot: Uint8Array; readonly lastSeq: number }
+  | {
+      readonly id: number;
+      readonly state: Uint8Array;
+      readonly snapshot: Uint8Array;
+      readonly lastSeq: number;
+      readonly previews?: readonly (readonly [string, Uint8Array])[];
+    }
   | { readonly id: number; readonly missing: true }
   | { readonly id: number; readonly error: string };
 
@@ -31,6 +46,21 @@ function database(): DatabaseSync {
     db.exec("PRAGMA busy_timeout = 5000");
   }
   return db;
+}
+
+/** The gzipped editor preview of each tab, and of the first under `""`. */
+function previewsOf(ydoc: Y.Doc): [string, Uint8Array][] {
+  const keys = [
+    "",
+    ...openWorkbook(ydoc)
+      .listSheets()
+      .map((sheet) => sheet.id),
+  ];
+  return keys.map((key) => {
+    const gzipped = gzipSync(JSON.stringify(buildPreview(ydoc, key)));
+    // Its own buffer, so it can be transferred (small results share Node's pool).
+    return [key, new Uint8Array(gzipped)];
+  });
 }
 
 // Rebuilds with the loader's own code, so what it encodes is what a load would serve. Anything
@@ -51,9 +81,11 @@ parentPort?.on("message", (request: EncodeRequest) => {
     }
     const state = Y.encodeStateAsUpdate(ydoc);
     const snapshot = Y.encodeSnapshot(Y.snapshot(ydoc));
-    parentPort?.postMessage({ id, state, snapshot, lastSeq: report.lastSeq } satisfies EncodeReply, [
+    const previews = request.previews ? previewsOf(ydoc) : undefined;
+    parentPort?.postMessage({ id, state, snapshot, lastSeq: report.lastSeq, previews } satisfies EncodeReply, [
       state.buffer as ArrayBuffer,
       snapshot.buffer as ArrayBuffer,
+      ...(previews ?? []).map(([, gzipped]) => gzipped.buffer as ArrayBuffer),
     ]);
   } catch (error) {
     parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies EncodeReply);

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import * as Y from "yjs";
-import type { StoredDocument } from "./doc-store.ts";
+import type { StoredDocument, StoredPreviews } from "./doc-store.ts";
 import type { EncodeReply, EncodeRequest, EncoderOptions } from "./state-encoder-worker.ts";
 
 /** A stored document rebuilt and encoded by the worker. */
@@ -11,6 +11,8 @@ export interface EncodedState {
   readonly snapshot: Y.Snapshot;
   /** The highest log sequence number in the state. */
   readonly lastSeq: number;
+  /** The editor preview of each tab, when asked for. */
+  readonly previews?: StoredPreviews;
 }
 
 interface Waiting {
@@ -60,13 +62,19 @@ export class StateEncoder {
    * Rebuilds and encodes a document as storage holds it now: read by the worker from the SQLite
    * file when it has one, else by `load` here. Undefined when nothing is stored under the name.
    */
-  async encodeStored(docName: string, load: () => Promise<StoredDocument | undefined>): Promise<EncodedState | undefined> {
-    if (this.sqliteFile) return this.request({ docName });
+  async encodeStored(
+    docName: string,
+    load: () => Promise<StoredDocument | undefined>,
+    { previews = false }: { previews?: boolean } = {},
+  ): Promise<EncodedState | undefined> {
+    if (this.sqliteFile) return this.request({ docName, previews });
     const stored = await load();
-    return stored && this.encode(stored);
+    return stored && this.request({ stored, previews });
   }
 
-  private request<T extends EncodedState | undefined>(what: { stored: StoredDocument } | { docName: string }): Promise<T> {
+  private request<T extends EncodedState | undefined>(
+    what: ({ stored: StoredDocument } | { docName: string }) & { previews?: boolean },
+  ): Promise<T> {
     if (this.closed) return Promise.reject(new Error("the state encoder is closed"));
     const worker = this.start();
     clearTimeout(this.idleTimer);
@@ -100,7 +108,10 @@ export class StateEncoder {
       if (this.waiting.size === 0) this.stopWhenIdle(worker);
       if ("error" in reply) waiting.reject(new Error(reply.error));
       else if ("missing" in reply) waiting.resolve(undefined);
-      else waiting.resolve({ state: reply.state, snapshot: Y.decodeSnapshot(reply.snapshot), lastSeq: reply.lastSeq });
+      else {
+        const { state, snapshot, lastSeq, previews } = reply;
+        waiting.resolve({ state, snapshot: Y.decodeSnapshot(snapshot), lastSeq, ...(previews ? { previews: new Map(previews) } : {}) });
+      }
     });
     const lost = (error: Error) => {
       // A worker stopped while idle may report its exit after the next one started: not theirs.

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { get } from "node:http";
 import { join } from "node:path";
@@ -23,6 +23,7 @@ function builtClient(): string {
 
 describe("HTTP API", () => {
   let server: HuzhuServer;
+  let clientDir: string;
   const post = (body: string, headers: Record<string, string> = {}) =>
     fetch(`${server.url}/api/workbooks`, {
       method: "POST",
@@ -32,7 +33,8 @@ describe("HTTP API", () => {
   const errorOf = async (response: Response) => ({ status: response.status, ...((await response.json()) as { error: object }).error });
 
   beforeAll(async () => {
-    server = await startTestServer({ clientDir: builtClient() });
+    clientDir = builtClient();
+    server = await startTestServer({ clientDir });
   });
   afterAll(() => server.close());
 
@@ -121,6 +123,18 @@ describe("HTTP API", () => {
     const asset = await fetch(`${server.url}/assets/app-1234.js`);
     expect(asset.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
     expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(asset.headers.get("x-content-type-options")).toBe("nosniff");
+    // Read once, then answered from memory (a hashed name never changes content).
+    expect(await asset.text()).toBe("console.log(1)");
+    renameSync(join(clientDir, "assets", "app-1234.js"), join(clientDir, "assets", "app-1234.js.moved"));
+    try {
+      const again = await fetch(`${server.url}/assets/app-1234.js`);
+      expect(again.status).toBe(200);
+      expect(await again.text()).toBe("console.log(1)");
+      expect(again.headers.get("x-content-type-options")).toBe("nosniff");
+    } finally {
+      renameSync(join(clientDir, "assets", "app-1234.js.moved"), join(clientDir, "assets", "app-1234.js"));
+    }
     expect((await fetch(`${server.url}/favicon.svg`)).headers.get("content-type")).toBe("image/svg+xml");
     expect((await fetch(`${server.url}/healthz`)).headers.get("x-frame-options")).toBe("DENY");
   });

@@ -27,22 +27,17 @@ const gunzipAsync = promisify(gunzip);
 
 /**
  * The preview the last compaction stored, if the workbook is not loaded (the server was
- * restarted, or nobody used it for a while; it may be loading) and nothing changed it since: a 30,000-row workbook
- * takes a second or more to load, and the page shows its rows meanwhile. The load starts anyway,
- * for the WebSocket the page opens next.
+ * restarted, or nobody used it for a while; it may be loading) and nothing changed it since. It
+ * does not load the workbook: a 30,000-row workbook takes the event loop a second or more to
+ * load, and the page's session, scripts and this very answer would wait for it (measured: the
+ * page's scripts arrived 2.2 s late). The page's WebSocket, opened once the rows are on screen,
+ * loads it.
  */
 async function storedPreview(deps: PreviewRouteDependencies, workbookId: string, sheetId: string | null): Promise<Buffer | undefined> {
-  const { hocuspocus } = deps;
   // While it loads, nothing has changed it yet: storage says whether the preview still shows it.
-  if (hocuspocus.documents.has(workbookId)) return undefined;
+  if (deps.hocuspocus.documents.has(workbookId)) return undefined;
   const stored = await deps.store.storedPreview(workbookId, sheetId ?? "");
-  if (!stored) return undefined;
-  void hocuspocus.openDirectConnection(workbookId, PREVIEW_READER).then(
-    (connection) => deps.holds.hold(connection, HOLD_MS),
-    // The page's WebSocket asks again, and is told why if the load fails.
-    () => {},
-  );
-  return Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
+  return stored && Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
 }
 
 /** The preview of the loaded workbook (loaded for it if need be), which stays loaded a while. */

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { WriteBatchReply, WriteBatchRequest, WriterOptions } from "./sqlite-writer-worker.ts";
 import { type SqliteWrites, type WriteName, type WriteOutcome, fromWriteFailure } from "./sqlite-writes.ts";
+import { stopStorageWorker } from "./worker-exit.ts";
 
 /** A write waiting for its batch's commit. */
 interface QueuedWrite {
@@ -59,7 +60,7 @@ export class SqliteGroupCommit {
     if (this.inFlight || this.queued.length) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     const worker = this.worker;
     this.worker = undefined;
-    await worker?.terminate();
+    if (worker) await stopStorageWorker(worker);
   }
 
   private send(): void {

@@ -1,6 +1,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { parentPort, workerData } from "node:worker_threads";
 import { sqliteTransaction } from "./sqlite-transaction.ts";
+import { type CLOSE_REQUEST, isCloseRequest } from "./worker-exit.ts";
 import { type QueuedWriteMessage, SQLITE_PRAGMAS, type WriteOutcome, prepareWrites, toWriteFailure } from "./sqlite-writes.ts";
 
 /** A batch: the writes of one or more event-loop turns, committed together. */
@@ -38,7 +39,13 @@ function inSavepoint({ name, args }: QueuedWriteMessage): WriteOutcome {
   }
 }
 
-parentPort?.on("message", ({ id, writes: batch }: WriteBatchRequest) => {
+parentPort?.on("message", (request: WriteBatchRequest | typeof CLOSE_REQUEST) => {
+  if (isCloseRequest(request)) {
+    db.close();
+    parentPort?.close();
+    return;
+  }
+  const { id, writes: batch } = request;
   let reply: WriteBatchReply;
   try {
     reply = { id, outcomes: sqliteTransaction(db, () => batch.map(inSavepoint)) };

@@ -7,6 +7,7 @@ import { buildPreview } from "../preview/editor-preview.ts";
 import type { StoredDocument } from "./doc-store.ts";
 import { recoverDocument } from "./recover-document.ts";
 import { readStoredDocument } from "./sqlite-document-read.ts";
+import { type CLOSE_REQUEST, isCloseRequest } from "./worker-exit.ts";
 
 /** What the worker is started with. */
 export interface EncoderOptions {
@@ -65,7 +66,12 @@ function previewsOf(ydoc: Y.Doc): [string, Uint8Array][] {
 
 // Rebuilds with the loader's own code, so what it encodes is what a load would serve. Anything
 // stored left out (damage) is an error: the caller then encodes its in-memory document instead.
-parentPort?.on("message", (request: EncodeRequest) => {
+parentPort?.on("message", (request: EncodeRequest | typeof CLOSE_REQUEST) => {
+  if (isCloseRequest(request)) {
+    db?.close();
+    parentPort?.close();
+    return;
+  }
   const { id } = request;
   const ydoc = new Y.Doc();
   try {

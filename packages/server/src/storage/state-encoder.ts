@@ -2,6 +2,7 @@ import { Worker } from "node:worker_threads";
 import * as Y from "yjs";
 import type { StoredDocument, StoredPreviews } from "./doc-store.ts";
 import type { EncodeReply, EncodeRequest, EncoderOptions } from "./state-encoder-worker.ts";
+import { stopStorageWorker } from "./worker-exit.ts";
 
 /** A stored document rebuilt and encoded by the worker. */
 export interface EncodedState {
@@ -91,7 +92,7 @@ export class StateEncoder {
     const worker = this.worker;
     this.worker = undefined;
     this.failAll(new Error("the state encoder is closed"));
-    await worker?.terminate();
+    if (worker) await stopStorageWorker(worker);
   }
 
   private start(): Worker {
@@ -130,7 +131,7 @@ export class StateEncoder {
     this.idleTimer = setTimeout(() => {
       if (this.worker !== worker || this.waiting.size > 0) return;
       this.worker = undefined;
-      void worker.terminate();
+      void stopStorageWorker(worker);
     }, this.idleMs);
     this.idleTimer.unref();
   }

@@ -49,19 +49,16 @@ function database(): DatabaseSync {
   return db;
 }
 
-/** The gzipped editor preview of each tab, and of the first under `""`. */
+/** The gzipped editor preview of each tab, and the first one's again under `""`. */
 function previewsOf(ydoc: Y.Doc): [string, Uint8Array][] {
-  const keys = [
-    "",
-    ...openWorkbook(ydoc)
-      .listSheets()
-      .map((sheet) => sheet.id),
-  ];
-  return keys.map((key) => {
-    const gzipped = gzipSync(JSON.stringify(buildPreview(ydoc, key)));
-    // Its own buffer, so it can be transferred (small results share Node's pool).
-    return [key, new Uint8Array(gzipped)];
-  });
+  const previews = openWorkbook(ydoc)
+    .listSheets()
+    .map(({ id }): [string, Uint8Array] => {
+      // Its own buffer, so it can be transferred (small results share Node's pool).
+      return [id, new Uint8Array(gzipSync(JSON.stringify(buildPreview(ydoc, id))))];
+    });
+  const first = previews[0];
+  return first ? [["", first[1].slice()], ...previews] : [["", new Uint8Array(gzipSync(JSON.stringify(buildPreview(ydoc, null))))]];
 }
 
 // Rebuilds with the loader's own code, so what it encodes is what a load would serve. Anything

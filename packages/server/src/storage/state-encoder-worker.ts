@@ -1,6 +1,5 @@
 import { DatabaseSync } from "node:sqlite";
 import { parentPort, workerData } from "node:worker_threads";
-import { gzipSync } from "node:zlib";
 import { openWorkbook } from "@huzhu/schema";
 import * as Y from "yjs";
 import { buildPreview } from "../preview/editor-preview.ts";
@@ -31,7 +30,8 @@ export type EncodeReply =
       readonly state: Uint8Array;
       readonly snapshot: Uint8Array;
       readonly lastSeq: number;
-      readonly previews?: readonly (readonly [string, Uint8Array])[];
+      /** JSON of each tab's editor preview, by sheet id (`""`: the first tab). */
+      readonly previews?: readonly (readonly [string, string])[];
     }
   | { readonly id: number; readonly missing: true }
   | { readonly id: number; readonly error: string };
@@ -49,16 +49,16 @@ function database(): DatabaseSync {
   return db;
 }
 
-/** The gzipped editor preview of each tab, and the first one's again under `""`. */
-function previewsOf(ydoc: Y.Doc): [string, Uint8Array][] {
+/**
+ * The editor preview of each tab as JSON, and the first one's again under `""`. Compressed by the
+ * caller on zlib's thread pool, as live previews are: two runs of the test suite crashed natively
+ * (SIGSEGV, SIGABRT) while this worker compressed them itself; why is not established.
+ */
+function previewsOf(ydoc: Y.Doc): [string, string][] {
   const previews = openWorkbook(ydoc)
     .listSheets()
-    .map(({ id }): [string, Uint8Array] => {
-      // Its own buffer, so it can be transferred (small results share Node's pool).
-      return [id, new Uint8Array(gzipSync(JSON.stringify(buildPreview(ydoc, id))))];
-    });
-  const first = previews[0];
-  return first ? [["", first[1].slice()], ...previews] : [["", new Uint8Array(gzipSync(JSON.stringify(buildPreview(ydoc, null))))]];
+    .map(({ id }): [string, string] => [id, JSON.stringify(buildPreview(ydoc, id))]);
+  return [["", previews[0]?.[1] ?? JSON.stringify(buildPreview(ydoc, null))], ...previews];
 }
 
 // Rebuilds with the loader's own code, so what it encodes is what a load would serve. Anything
@@ -88,7 +88,6 @@ parentPort?.on("message", (request: EncodeRequest | typeof CLOSE_REQUEST) => {
     parentPort?.postMessage({ id, state, snapshot, lastSeq: report.lastSeq, previews } satisfies EncodeReply, [
       state.buffer as ArrayBuffer,
       snapshot.buffer as ArrayBuffer,
-      ...(previews ?? []).map(([, gzipped]) => gzipped.buffer as ArrayBuffer),
     ]);
   } catch (error) {
     parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies EncodeReply);

@@ -1,4 +1,6 @@
+import { promisify } from "node:util";
 import { Worker } from "node:worker_threads";
+import { gzip } from "node:zlib";
 import * as Y from "yjs";
 import type { StoredDocument, StoredPreviews } from "./doc-store.ts";
 import type { EncodeReply, EncodeRequest, EncoderOptions } from "./state-encoder-worker.ts";
@@ -14,6 +16,14 @@ export interface EncodedState {
   readonly lastSeq: number;
   /** The editor preview of each tab, when asked for. */
   readonly previews?: StoredPreviews;
+}
+
+const gzipAsync = promisify(gzip);
+
+/** Each preview's JSON gzipped, on zlib's thread pool. */
+async function gzipAll(previews: readonly (readonly [string, string])[]): Promise<StoredPreviews> {
+  const gzipped = await Promise.all(previews.map(async ([key, json]): Promise<[string, Uint8Array]> => [key, await gzipAsync(json)]));
+  return new Map(gzipped);
 }
 
 interface Waiting {
@@ -111,7 +121,9 @@ export class StateEncoder {
       else if ("missing" in reply) waiting.resolve(undefined);
       else {
         const { state, snapshot, lastSeq, previews } = reply;
-        waiting.resolve({ state, snapshot: Y.decodeSnapshot(snapshot), lastSeq, ...(previews ? { previews: new Map(previews) } : {}) });
+        const encoded = { state, snapshot: Y.decodeSnapshot(snapshot), lastSeq };
+        if (!previews) waiting.resolve(encoded);
+        else gzipAll(previews).then((gzipped) => waiting.resolve({ ...encoded, previews: gzipped }), waiting.reject);
       }
     });
     const lost = (error: Error) => {

@@ -34,6 +34,7 @@ import { SharedPool } from "./storage/postgres-pool.ts";
 import { PostgresDocStore } from "./storage/postgres-store.ts";
 import { SqliteDocStore } from "./storage/sqlite-store.ts";
 import { StorageHealth } from "./storage/storage-health.ts";
+import { storedPreviews } from "./preview/editor-preview.ts";
 import { type CreatedWorkbook, type WorkbookUrls, createWorkbook } from "./workbooks.ts";
 
 /**
@@ -178,6 +179,8 @@ export async function startServer(options: HuzhuServerOptions): Promise<HuzhuSer
     compactAfterUpdates: options.compactAfterUpdates,
     health,
     encoder: new StateEncoder({ sqliteFile: store instanceof SqliteDocStore ? store.file : undefined }),
+    // Only SQLite keeps them (DocStore.storedPreview).
+    ...(store instanceof SqliteDocStore ? { previews: storedPreviews } : {}),
   });
   const history = createHistory({
     store,

@@ -28,6 +28,8 @@ export interface PersistenceConfiguration {
   readonly health?: StorageHealth;
   /** Encodes compactions off the event loop; without one, the in-memory document is encoded. Closed on destroy. */
   readonly encoder?: StateEncoder;
+  /** Makes the editor previews a compaction stores (preview/editor-preview.ts), if any. */
+  readonly previews?: (document: Y.Doc) => Promise<StoredPreviews>;
 }
 
 interface DocState {
@@ -56,8 +58,6 @@ interface CapturedState {
   readonly counted: number;
   /** `DocState.failures` when captured. */
   readonly failures: number;
-  /** The editor preview of each tab, when asked for and made from storage. */
-  readonly previews?: StoredPreviews;
 }
 
 /**
@@ -111,7 +111,8 @@ export class Persistence implements Extension {
   readonly extensionName = "huzhu-persistence";
   // Loads before other extensions' afterLoadDocument look at the content.
   readonly priority = 900;
-  private readonly configuration: Required<Omit<PersistenceConfiguration, "health" | "encoder">> & Pick<PersistenceConfiguration, "health">;
+  private readonly configuration: Required<Omit<PersistenceConfiguration, "health" | "encoder" | "previews">> &
+    Pick<PersistenceConfiguration, "health" | "previews">;
   private readonly encoder: StateEncoder | undefined;
   private readonly docs = new WeakMap<Document, DocState>();
   /** Register this one too, after every other extension: it applies and stores incoming updates. */
@@ -328,19 +329,14 @@ export class Persistence implements Extension {
    * an SQLite file. From the in-memory document when that holds an update storage lacks (a failed append),
    * when the stored entries do not all verify, or without a worker.
    */
-  private async capture(document: Document, state: DocState, { previews = false } = {}): Promise<CapturedState> {
+  private async capture(document: Document, state: DocState): Promise<CapturedState> {
     if (this.encoder && !state.unstored) {
       // Appends still pending are not counted as compacted: the read may not see them.
       const counted = state.sinceCompaction - state.pending.size;
       const failures = state.failures;
       try {
-        const encoded = await this.encoder.encodeStored(document.name, () => this.configuration.store.loadDocument(document.name), {
-          previews,
-        });
-        if (encoded) {
-          const { state: captured, snapshot: contents, lastSeq: uptoSeq } = encoded;
-          return { state: captured, contents, uptoSeq, counted, failures, ...(encoded.previews ? { previews: encoded.previews } : {}) };
-        }
+        const encoded = await this.encoder.encodeStored(document.name, () => this.configuration.store.loadDocument(document.name));
+        if (encoded) return { state: encoded.state, contents: encoded.snapshot, uptoSeq: encoded.lastSeq, counted, failures };
       } catch (error) {
         this.configuration.logger.warn({ err: error, documentName: document.name }, "encoding from storage failed; compacting from memory");
       }
@@ -358,6 +354,23 @@ export class Persistence implements Extension {
     };
   }
 
+  /**
+   * The tabs' previews to store with a compaction, for a page opened before the workbook is
+   * loaded again: made from the in-memory document, only while it holds exactly what the
+   * snapshot holds (nothing appended after it, nothing under way or lost), else none. Made on the
+   * event loop (~0.25 s for 30,000 rows), and compactions come when edits settle; the encoder's
+   * worker made them at first, and two runs of the test suite then crashed in V8's WebAssembly
+   * code GC across worker threads (the worker loaded the schema's code as well).
+   */
+  private async previewsOf(document: Document, state: DocState, uptoSeq: number): Promise<StoredPreviews | undefined> {
+    const { previews } = this.configuration;
+    if (!previews || state.unstored || state.pending.size > 0 || state.lastSeq !== uptoSeq || document.isDestroyed) return undefined;
+    return previews(document).catch((error: unknown) => {
+      this.configuration.logger.warn({ err: error, documentName: document.name }, "making the stored previews failed");
+      return undefined;
+    });
+  }
+
   private async compact(document: Document): Promise<void> {
     const state = this.docs.get(document);
     if (!state) return;
@@ -371,8 +384,8 @@ export class Persistence implements Extension {
     if (document.isDestroyed || state.sinceCompaction === 0) return;
     const run = async () => {
       try {
-        // With the tabs' previews, for a page opened before the workbook is loaded again.
-        const captured = await this.capture(document, state, { previews: true });
+        const captured = await this.capture(document, state);
+        const previews = await this.previewsOf(document, state, captured.uptoSeq);
         const contains = (stored: Uint8Array) => {
           try {
             return Y.snapshotContainsUpdate(captured.contents, stored);
@@ -380,9 +393,7 @@ export class Persistence implements Extension {
             return false;
           }
         };
-        if (
-          !(await this.configuration.store.compactDocument(document.name, captured.state, captured.uptoSeq, contains, captured.previews))
-        ) {
+        if (!(await this.configuration.store.compactDocument(document.name, captured.state, captured.uptoSeq, contains, previews))) {
           this.configuration.logger.debug({ documentName: document.name }, "compaction deferred: another instance is compacting or ahead");
           return;
         }

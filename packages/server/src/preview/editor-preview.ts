@@ -2,6 +2,7 @@ import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import { SheetKind, type WorkbookPreview, countWorkbook, openWorkbook, toPreviewRows } from "@huzhu/schema";
 import type * as Y from "yjs";
+import type { StoredPreviews } from "../storage/doc-store.ts";
 
 const gzipAsync = promisify(gzip);
 
@@ -18,6 +19,21 @@ export function buildPreview(ydoc: Y.Doc, sheetId: string | null): WorkbookPrevi
     rows: sheet?.kind === SheetKind.grid ? toPreviewRows(sheet.columns, workbook.listRows(sheet.id)) : [],
     counts: sheet?.kind === SheetKind.notice ? countWorkbook(workbook) : [],
   };
+}
+
+/**
+ * The gzipped preview of every tab, and the first one's again under `""`, for a compaction to
+ * store (storage/doc-store.ts StoredPreviews). Serialized here, compressed on zlib's thread pool.
+ */
+export async function storedPreviews(ydoc: Y.Doc): Promise<StoredPreviews> {
+  const json = openWorkbook(ydoc)
+    .listSheets()
+    .map(({ id }): [string, string] => [id, JSON.stringify(buildPreview(ydoc, id))]);
+  const first = json[0]?.[1] ?? JSON.stringify(buildPreview(ydoc, null));
+  const gzipped = await Promise.all(
+    [["", first] as const, ...json].map(async ([key, text]): Promise<[string, Uint8Array]> => [key, await gzipAsync(text)]),
+  );
+  return new Map(gzipped);
 }
 
 /**

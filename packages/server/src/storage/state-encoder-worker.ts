@@ -1,8 +1,6 @@
 import { DatabaseSync } from "node:sqlite";
 import { parentPort, workerData } from "node:worker_threads";
-import { openWorkbook } from "@huzhu/schema";
 import * as Y from "yjs";
-import { buildPreview } from "../preview/editor-preview.ts";
 import type { StoredDocument } from "./doc-store.ts";
 import { recoverDocument } from "./recover-document.ts";
 import { readStoredDocument } from "./sqlite-document-read.ts";
@@ -14,25 +12,12 @@ export interface EncoderOptions {
   readonly sqliteFile: string | undefined;
 }
 
-/**
- * A request to the worker: rebuild a stored document (given, or to read by name) and encode it,
- * with the editor preview of each tab if asked for.
- */
-export type EncodeRequest = { readonly id: number; readonly previews?: boolean } & (
-  | { readonly stored: StoredDocument }
-  | { readonly docName: string }
-);
+/** A request to the worker: rebuild a stored document (given, or to read by name) and encode it. */
+export type EncodeRequest = { readonly id: number } & ({ readonly stored: StoredDocument } | { readonly docName: string });
 
 /** The worker's answer: the encoded state, what it contains, and the last log entry in it. */
 export type EncodeReply =
-  | {
-      readonly id: number;
-      readonly state: Uint8Array;
-      readonly snapshot: Uint8Array;
-      readonly lastSeq: number;
-      /** JSON of each tab's editor preview, by sheet id (`""`: the first tab). */
-      readonly previews?: readonly (readonly [string, string])[];
-    }
+  | { readonly id: number; readonly state: Uint8Array; readonly snapshot: Uint8Array; readonly lastSeq: number }
   | { readonly id: number; readonly missing: true }
   | { readonly id: number; readonly error: string };
 
@@ -47,18 +32,6 @@ function database(): DatabaseSync {
     db.exec("PRAGMA busy_timeout = 5000");
   }
   return db;
-}
-
-/**
- * The editor preview of each tab as JSON, and the first one's again under `""`. Compressed by the
- * caller on zlib's thread pool, as live previews are: two runs of the test suite crashed natively
- * (SIGSEGV, SIGABRT) while this worker compressed them itself; why is not established.
- */
-function previewsOf(ydoc: Y.Doc): [string, string][] {
-  const previews = openWorkbook(ydoc)
-    .listSheets()
-    .map(({ id }): [string, string] => [id, JSON.stringify(buildPreview(ydoc, id))]);
-  return [["", previews[0]?.[1] ?? JSON.stringify(buildPreview(ydoc, null))], ...previews];
 }
 
 // Rebuilds with the loader's own code, so what it encodes is what a load would serve. Anything
@@ -84,8 +57,7 @@ parentPort?.on("message", (request: EncodeRequest | typeof CLOSE_REQUEST) => {
     }
     const state = Y.encodeStateAsUpdate(ydoc);
     const snapshot = Y.encodeSnapshot(Y.snapshot(ydoc));
-    const previews = request.previews ? previewsOf(ydoc) : undefined;
-    parentPort?.postMessage({ id, state, snapshot, lastSeq: report.lastSeq, previews } satisfies EncodeReply, [
+    parentPort?.postMessage({ id, state, snapshot, lastSeq: report.lastSeq } satisfies EncodeReply, [
       state.buffer as ArrayBuffer,
       snapshot.buffer as ArrayBuffer,
     ]);

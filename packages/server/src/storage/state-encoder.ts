@@ -1,8 +1,6 @@
-import { promisify } from "node:util";
 import { Worker } from "node:worker_threads";
-import { gzip } from "node:zlib";
 import * as Y from "yjs";
-import type { StoredDocument, StoredPreviews } from "./doc-store.ts";
+import type { StoredDocument } from "./doc-store.ts";
 import type { EncodeReply, EncodeRequest, EncoderOptions } from "./state-encoder-worker.ts";
 import { stopStorageWorker } from "./worker-exit.ts";
 
@@ -14,16 +12,6 @@ export interface EncodedState {
   readonly snapshot: Y.Snapshot;
   /** The highest log sequence number in the state. */
   readonly lastSeq: number;
-  /** The editor preview of each tab, when asked for. */
-  readonly previews?: StoredPreviews;
-}
-
-const gzipAsync = promisify(gzip);
-
-/** Each preview's JSON gzipped, on zlib's thread pool. */
-async function gzipAll(previews: readonly (readonly [string, string])[]): Promise<StoredPreviews> {
-  const gzipped = await Promise.all(previews.map(async ([key, json]): Promise<[string, Uint8Array]> => [key, await gzipAsync(json)]));
-  return new Map(gzipped);
 }
 
 interface Waiting {
@@ -73,19 +61,13 @@ export class StateEncoder {
    * Rebuilds and encodes a document as storage holds it now: read by the worker from the SQLite
    * file when it has one, else by `load` here. Undefined when nothing is stored under the name.
    */
-  async encodeStored(
-    docName: string,
-    load: () => Promise<StoredDocument | undefined>,
-    { previews = false }: { previews?: boolean } = {},
-  ): Promise<EncodedState | undefined> {
-    if (this.sqliteFile) return this.request({ docName, previews });
+  async encodeStored(docName: string, load: () => Promise<StoredDocument | undefined>): Promise<EncodedState | undefined> {
+    if (this.sqliteFile) return this.request({ docName });
     const stored = await load();
-    return stored && this.request({ stored, previews });
+    return stored && this.encode(stored);
   }
 
-  private request<T extends EncodedState | undefined>(
-    what: ({ stored: StoredDocument } | { docName: string }) & { previews?: boolean },
-  ): Promise<T> {
+  private request<T extends EncodedState | undefined>(what: { stored: StoredDocument } | { docName: string }): Promise<T> {
     if (this.closed) return Promise.reject(new Error("the state encoder is closed"));
     const worker = this.start();
     clearTimeout(this.idleTimer);
@@ -119,12 +101,7 @@ export class StateEncoder {
       if (this.waiting.size === 0) this.stopWhenIdle(worker);
       if ("error" in reply) waiting.reject(new Error(reply.error));
       else if ("missing" in reply) waiting.resolve(undefined);
-      else {
-        const { state, snapshot, lastSeq, previews } = reply;
-        const encoded = { state, snapshot: Y.decodeSnapshot(snapshot), lastSeq };
-        if (!previews) waiting.resolve(encoded);
-        else gzipAll(previews).then((gzipped) => waiting.resolve({ ...encoded, previews: gzipped }), waiting.reject);
-      }
+      else waiting.resolve({ state: reply.state, snapshot: Y.decodeSnapshot(reply.snapshot), lastSeq: reply.lastSeq });
     });
     const lost = (error: Error) => {
       // A worker stopped while idle may report its exit after the next one started: not theirs.

@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import type { ServerResponse } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -39,6 +40,20 @@ async function findFile(path: string): Promise<number | undefined> {
   }
 }
 
+/** Hashed assets: their names change whenever their content does. */
+const IMMUTABLE = "public, max-age=31536000, immutable";
+
+/** The head of a file's 200 answer, the same whether it is streamed or sent from memory. */
+function writeFileHead(res: ServerResponse, path: string, length: number, cacheControl: string, gzipped: boolean): void {
+  res.writeHead(200, {
+    "Content-Type": CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream",
+    "Content-Length": length,
+    "Cache-Control": cacheControl,
+    Vary: "Accept-Encoding",
+    ...(gzipped && { "Content-Encoding": "gzip" }),
+  });
+}
+
 /** A hashed asset, kept in memory: its name changes whenever its content does. */
 interface Asset {
   readonly plain: Buffer;
@@ -76,26 +91,14 @@ export function createStaticFiles(clientDir: string): (context: RouteContext) =>
 
   function sendAsset({ req, res }: RouteContext, path: string, { plain, gzipped }: Asset): void {
     const body = gzipped && acceptsGzip(req) ? gzipped : plain;
-    res.writeHead(200, {
-      "Content-Type": CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream",
-      "Content-Length": body.length,
-      "Cache-Control": "public, max-age=31536000, immutable",
-      Vary: "Accept-Encoding",
-      ...(body === gzipped && { "Content-Encoding": "gzip" }),
-    });
+    writeFileHead(res, path, body.length, IMMUTABLE, body === gzipped);
     res.end(req.method === "HEAD" ? undefined : body);
   }
 
   async function send({ req, res }: RouteContext, path: string, size: number, cacheControl: string): Promise<void> {
     // The client build writes a gzipped copy beside each text file (client/build/precompress.ts).
     const gzipped = acceptsGzip(req) ? await findFile(`${path}.gz`) : undefined;
-    res.writeHead(200, {
-      "Content-Type": CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream",
-      "Content-Length": gzipped ?? size,
-      "Cache-Control": cacheControl,
-      Vary: "Accept-Encoding",
-      ...(gzipped !== undefined && { "Content-Encoding": "gzip" }),
-    });
+    writeFileHead(res, path, gzipped ?? size, cacheControl, gzipped !== undefined);
     if (req.method === "HEAD") {
       res.end();
       return;
@@ -126,7 +129,7 @@ export function createStaticFiles(clientDir: string): (context: RouteContext) =>
         const immutable = pathname.startsWith("/assets/");
         const cached = immutable ? await asset(path, size) : undefined;
         if (cached) sendAsset(context, path, cached);
-        else await send(context, path, size, immutable ? "public, max-age=31536000, immutable" : "no-cache");
+        else await send(context, path, size, immutable ? IMMUTABLE : "no-cache");
         return;
       }
     }

@@ -26,14 +26,15 @@ export function buildPreview(ydoc: Y.Doc, sheetId: string | null): WorkbookPrevi
  * store (storage/doc-store.ts StoredPreviews). Serialized here, compressed on zlib's thread pool.
  */
 export async function storedPreviews(ydoc: Y.Doc): Promise<StoredPreviews> {
+  // Serialized together, before anything is awaited: one state of the document.
   const json = openWorkbook(ydoc)
     .listSheets()
     .map(({ id }): [string, string] => [id, JSON.stringify(buildPreview(ydoc, id))]);
-  const first = json[0]?.[1] ?? JSON.stringify(buildPreview(ydoc, null));
-  const gzipped = await Promise.all(
-    [["", first] as const, ...json].map(async ([key, text]): Promise<[string, Uint8Array]> => [key, await gzipAsync(text)]),
-  );
-  return new Map(gzipped);
+  const fallback = json.length === 0 ? JSON.stringify(buildPreview(ydoc, null)) : undefined;
+  const gzipped = await Promise.all(json.map(async ([id, text]): Promise<[string, Uint8Array]> => [id, await gzipAsync(text)]));
+  // The first tab's bytes serve "" as well.
+  const first = gzipped[0]?.[1] ?? (await gzipAsync(fallback ?? ""));
+  return new Map([["", first], ...gzipped]);
 }
 
 /**

@@ -1,9 +1,8 @@
 import { createReadStream } from "node:fs";
-import type { ServerResponse } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { acceptsGzip } from "./compression.ts";
+import { acceptsGzip, sendEncoded } from "./compression.ts";
 import { HttpError } from "./errors.ts";
 import type { RouteContext } from "./router.ts";
 
@@ -43,17 +42,6 @@ async function findFile(path: string): Promise<number | undefined> {
 /** Hashed assets: their names change whenever their content does. */
 const IMMUTABLE = "public, max-age=31536000, immutable";
 
-/** The head of a file's 200 answer, the same whether it is streamed or sent from memory. */
-function writeFileHead(res: ServerResponse, path: string, length: number, cacheControl: string, gzipped: boolean): void {
-  res.writeHead(200, {
-    "Content-Type": CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream",
-    "Content-Length": length,
-    "Cache-Control": cacheControl,
-    Vary: "Accept-Encoding",
-    ...(gzipped && { "Content-Encoding": "gzip" }),
-  });
-}
-
 /** A hashed asset, kept in memory: its name changes whenever its content does. */
 interface Asset {
   readonly plain: Buffer;
@@ -90,15 +78,21 @@ export function createStaticFiles(clientDir: string): (context: RouteContext) =>
   }
 
   function sendAsset({ req, res }: RouteContext, path: string, { plain, gzipped }: Asset): void {
-    const body = gzipped && acceptsGzip(req) ? gzipped : plain;
-    writeFileHead(res, path, body.length, IMMUTABLE, body === gzipped);
-    res.end(req.method === "HEAD" ? undefined : body);
+    const compress = gzipped !== undefined && acceptsGzip(req);
+    const contentType = CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream";
+    sendEncoded(req, res, { bytes: compress ? gzipped : plain, gzipped: compress, contentType }, { "Cache-Control": IMMUTABLE });
   }
 
   async function send({ req, res }: RouteContext, path: string, size: number, cacheControl: string): Promise<void> {
     // The client build writes a gzipped copy beside each text file (client/build/precompress.ts).
     const gzipped = acceptsGzip(req) ? await findFile(`${path}.gz`) : undefined;
-    writeFileHead(res, path, gzipped ?? size, cacheControl, gzipped !== undefined);
+    res.writeHead(200, {
+      "Content-Type": CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream",
+      "Content-Length": gzipped ?? size,
+      "Cache-Control": cacheControl,
+      Vary: "Accept-Encoding",
+      ...(gzipped !== undefined && { "Content-Encoding": "gzip" }),
+    });
     if (req.method === "HEAD") {
       res.end();
       return;

@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { WriteBatchReply, WriteBatchRequest, WriterOptions } from "./sqlite-writer-worker.ts";
 import { type SqliteWrites, type WriteName, type WriteOutcome, fromWriteFailure } from "./sqlite-writes.ts";
-import { stopStorageWorker } from "./worker-exit.ts";
+import { stopStorageWorker } from "./storage-worker.ts";
 
 /** A write waiting for its batch's commit. */
 interface QueuedWrite {

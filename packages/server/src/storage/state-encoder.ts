@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import * as Y from "yjs";
 import type { StoredDocument } from "./doc-store.ts";
 import type { EncodeReply, EncodeRequest, EncoderOptions } from "./state-encoder-worker.ts";
-import { stopStorageWorker } from "./worker-exit.ts";
+import { stopStorageWorker } from "./storage-worker.ts";
 
 /** A stored document rebuilt and encoded by the worker. */
 export interface EncodedState {

@@ -47,6 +47,7 @@ export interface PersistenceAccess {
   rewrite(document: Document): Promise<void>;
   whenStored(document: Document): Promise<boolean>;
   storedState(document: Document): Promise<Uint8Array>;
+  holdsOnlyStored(document: Document): boolean;
 }
 
 /** What the composition root hands over. */
@@ -128,7 +129,7 @@ export function createHistory(setup: HistorySetup): History {
         ...historyRoutes({ ...access, audit: stores.audit, versions, auditFlushed: () => audit.flush() }),
         ...lifecycleRoutes({ ...access, purge, health, dependencyGate: gate }),
         ...exchangeRoutes({ ...access, hocuspocus, whenStored }),
-        ...previewRoutes({ ...access, hocuspocus, previews, holds }),
+        ...previewRoutes({ ...access, hocuspocus, previews, holds, holdsOnlyStored: (document) => persistence.holdsOnlyStored(document) }),
       ];
     },
     start() {

@@ -50,6 +50,8 @@ describe("row history (audit log)", () => {
     const { body: created } = await createWorkbookOverHttp(server);
     const peer = await connect(server, created);
     const rowId = peer.workbook.insertRow(requests, { age: 1 });
+    // The server stamps a new row (case number, time) while its edits keep coming: first that.
+    await waitFor(() => Boolean(peer.workbook.findRow(requests, rowId)?.cells["submittedAt"]), "the row's stamp");
     for (let age = 2; age <= 12; age += 1) peer.workbook.setCell(requests, rowId, col("age"), age);
     await peer.acknowledged();
     const path = `/api/workbooks/${created.id}/rows/requests/${rowId}/history`;

@@ -1,6 +1,7 @@
 import { type RowId, type SheetId, type WorkbookPreview, fromPreviewRows } from "@huzhu/schema";
 import { describe, expect, it } from "vitest";
 import type { HuzhuServer } from "../src/index.ts";
+import { buildPreview } from "../src/preview/editor-preview.ts";
 import { createWorkbookOverHttp, useHarness } from "./helpers.ts";
 import { issueLink } from "./history-helpers.ts";
 
@@ -85,7 +86,7 @@ describe("editor preview", () => {
     }
   });
 
-  it("answers for a workbook not loaded (after a restart) with the preview its last compaction stored, without loading it", async () => {
+  it("answers with the preview the last compaction stored while nothing changed the workbook since: not loaded (after a restart, without loading it) or loaded", async () => {
     const first = await start();
     const { body: created } = await createWorkbookOverHttp(first, { template: "shanghai-medical", title: "重启预览", sampleData: true });
     const peer = await connect(first, created);
@@ -105,12 +106,15 @@ describe("editor preview", () => {
     const firstTab = await preview(server, created.id, token);
     expect(firstTab.body.sheet?.kind).toBe("notice");
     expect((await preview(server, created.id, token, "requests")).headers.get("huzhu-preview")).toBe("stored");
-    // The same as what the workbook gives once loaded (here by an editor's WebSocket).
+    // Loaded (here by an editor's WebSocket) and unchanged, the workbook is still answered with it,
+    // and it is exactly the preview of what the workbook holds.
     const editor = await connect(server, created);
-    const live = await preview(server, created.id, token, "requests", "identity");
-    expect(live.headers.get("huzhu-preview")).toBe("live");
-    expect(live.body).toEqual(stored.body);
-    expect((await preview(server, created.id, token)).body).toEqual(firstTab.body);
+    const loaded = await preview(server, created.id, token, "requests", "identity");
+    expect(loaded.headers.get("huzhu-preview")).toBe("stored");
+    expect(loaded.body).toEqual(stored.body);
+    const built = (sheetId: string | null) => JSON.parse(JSON.stringify(buildPreview(editor.provider.document, sheetId))) as unknown;
+    expect(stored.body).toEqual(built("requests"));
+    expect(firstTab.body).toEqual(built(null));
 
     // Once the workbook changes, only the live preview shows it.
     editor.workbook.setCell(requests, rowId, "phone" as never, null);

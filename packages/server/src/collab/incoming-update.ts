@@ -23,8 +23,8 @@ export function decodeIncomingUpdate(update: Uint8Array): DecodedUpdate {
 /**
  * Turns an incoming update into one that changes nothing, in place: zero structs and an empty
  * delete set (Yjs reads no further), so that when Hocuspocus applies the message and acknowledges
- * it nothing is integrated. Used once the update has been applied already (persistence) or is to
- * be left for the sync step 2 that carries it (dependency gate).
+ * it nothing is integrated. Used for an update left for the sync step 2 that carries it
+ * (dependency gate).
  */
 export function emptyIncomingUpdate(update: Uint8Array): void {
   update.fill(0, 0, Math.min(2, update.length));

@@ -1,5 +1,4 @@
 import type {
-  ConnectionTransactionOrigin,
   Document,
   Extension,
   beforeSyncPayload,
@@ -11,7 +10,7 @@ import type { Logger } from "pino";
 import * as Y from "yjs";
 import { CollabCloseCode, CollabRefusal } from "../collab/context.ts";
 import { isPublicDocumentName } from "../collab/document-names.ts";
-import { emptyIncomingUpdate } from "../collab/incoming-update.ts";
+import { gateAcknowledgements } from "../collab/held-acks.ts";
 import type { DocStore, StoredPreviews } from "../storage/doc-store.ts";
 import { matchesChecksum } from "../storage/integrity.ts";
 import { UnrecoverableDocumentError, recoverDocument } from "../storage/recover-document.ts";
@@ -95,13 +94,13 @@ function withoutUpdateListeners<T>(document: Y.Doc, fn: () => T): T {
  * Stores every update before it is acknowledged, and compacts in the background.
  *
  * Every change to a loaded document — from a client, a server-side write, or another instance
- * through Redis — is appended to the log from the document's `update` event. Incoming client
- * updates are applied by `storeBeforeAck` (the last `beforeSync` hook, see StoreBeforeAck), which
- * then awaits every append the document has under way; Hocuspocus applies the message again
- * right after (emptied in place by then, so nothing is decoded or appended twice) and only then
- * acknowledges. So at each ack the whole in-memory document is stored, whether the store groups
- * appends per event-loop turn (SQLite) or sends each over the network (PostgreSQL). If an append
- * fails, the document's sockets are closed before the ack can go out.
+ * through Redis — is appended to the log from the document's `update` event. Hocuspocus applies
+ * an incoming client update once every `beforeSync` hook has passed it and acknowledges it at
+ * once; that acknowledgement is held (collab/held-acks.ts, set up by `storeBeforeAck`, the last
+ * hook) until every append the document has under way has landed. So at each ack the whole
+ * in-memory document is stored, whether the store groups appends per event-loop turn (SQLite) or
+ * sends each over the network (PostgreSQL). If an append fails, the document's sockets are
+ * closed and the ack never goes out.
  *
  * What is appended is the update Yjs encodes from the applied transaction, never the client's
  * bytes. Loading replays snapshot then log with the V1 decoder; any failure refuses the document
@@ -115,13 +114,13 @@ export class Persistence implements Extension {
     Pick<PersistenceConfiguration, "health" | "previews">;
   private readonly encoder: StateEncoder | undefined;
   private readonly docs = new WeakMap<Document, DocState>();
-  /** Register this one too, after every other extension: it applies and stores incoming updates. */
+  /** Register this one too, after every other extension: it holds each acknowledgement until stored. */
   readonly storeBeforeAck: Extension;
 
   constructor(configuration: PersistenceConfiguration) {
     this.configuration = { ...configuration, compactAfterUpdates: configuration.compactAfterUpdates ?? COMPACT_AFTER_UPDATES };
     this.encoder = configuration.encoder;
-    this.storeBeforeAck = new StoreBeforeAck((payload) => this.storeIncoming(payload));
+    this.storeBeforeAck = new StoreBeforeAck((payload) => this.beforeApply(payload));
   }
 
   async onLoadDocument({ document, documentName }: onLoadDocumentPayload): Promise<void> {
@@ -184,8 +183,13 @@ export class Persistence implements Extension {
     const state = this.docs.get(document);
     if (!state) return false;
     if (state.pending.size > 0) await Promise.all(state.pending);
-    if (state.unstored) await this.compact(document).catch(() => {});
-    return !state.unstored;
+    return this.storedAgain(document, state);
+  }
+
+  /** True while everything a loaded document holds is in storage: no append under way, none lost. */
+  holdsOnlyStored(document: Document): boolean {
+    const state = this.docs.get(document);
+    return state !== undefined && state.pending.size === 0 && !state.unstored;
   }
 
   /**
@@ -253,30 +257,42 @@ export class Persistence implements Extension {
   }
 
   /**
-   * Runs last among the beforeSync hooks (StoreBeforeAck), once every check has passed: applies a
-   * writable connection's update with the V1 decoder, under the same origin Hocuspocus would use,
-   * then waits until everything the document holds is stored.
-   *
-   * While a document holds an update whose append failed, nothing is acknowledged until a
-   * compaction has stored the whole in-memory state: a client resending that update would not
-   * change the document (so nothing would be appended), yet would be acknowledged.
+   * Runs last among the beforeSync hooks (StoreBeforeAck), once every check has passed. Hocuspocus
+   * then applies the message (with the V1 decoder, under the connection's origin) and sends its
+   * acknowledgement, which waits until everything the document holds is stored
+   * (`acknowledgeable`). A document already holding an update whose append failed takes nothing
+   * more until a compaction has stored it: the connection is refused instead.
    */
-  private async storeIncoming({ document, connection, type, payload }: beforeSyncPayload): Promise<void> {
+  private async beforeApply({ document, connection, type }: beforeSyncPayload): Promise<void> {
     const state = this.docs.get(document);
     if (!state) return;
-    if ((type === SyncType.step2 || type === SyncType.update) && !connection.readOnly) {
-      Y.applyUpdate(document, payload, { source: "connection", connection } satisfies ConnectionTransactionOrigin);
-      // Hocuspocus applies the message again before acknowledging it: emptied, that decodes and
-      // integrates nothing (it was ~8 % of the event loop at 500 editors).
-      emptyIncomingUpdate(payload);
-    }
-    if (state.pending.size > 0) await Promise.all(state.pending);
-    if (!state.unstored) return;
-    await this.compact(document).catch(() => {});
-    if (!state.unstored) return;
+    gateAcknowledgements(connection, () => this.acknowledgeable(document, state));
+    if (!state.unstored || !(type === SyncType.step2 || type === SyncType.update) || connection.readOnly) return;
+    if (await this.storedAgain(document, state)) return;
     // Closing the sockets, not just this document, makes providers retry with backoff.
     this.refuseUnstored(document);
     throw new CollabRefusal(CollabCloseCode.unavailable, "storage-failed");
+  }
+
+  /**
+   * When an acknowledgement may go out (gateAcknowledgements): at once while nothing is under way,
+   * else once every append under way has landed, or not at all while an update stays unstored —
+   * a client resending it would not change the document (so nothing would be appended), yet
+   * would be acknowledged; its sockets are closed (appendFailed) and it keeps the edit to resend.
+   */
+  private acknowledgeable(document: Document, state: DocState): Promise<boolean> | undefined {
+    if (state.pending.size === 0 && !state.unstored) return undefined;
+    return this.whenStored(document).then((stored) => {
+      if (!stored) this.refuseUnstored(document);
+      return stored;
+    });
+  }
+
+  /** True when nothing in memory is missing from storage, after a compaction if one was. */
+  private async storedAgain(document: Document, state: DocState): Promise<boolean> {
+    if (!state.unstored) return true;
+    await this.compact(document).catch(() => {});
+    return !state.unstored;
   }
 
   /**
@@ -364,7 +380,7 @@ export class Persistence implements Extension {
    */
   private async previewsOf(document: Document, state: DocState, uptoSeq: number): Promise<StoredPreviews | undefined> {
     const { previews } = this.configuration;
-    if (!previews || state.unstored || state.pending.size > 0 || state.lastSeq !== uptoSeq || document.isDestroyed) return undefined;
+    if (!previews || !this.holdsOnlyStored(document) || state.lastSeq !== uptoSeq || document.isDestroyed) return undefined;
     return previews(document).catch((error: unknown) => {
       this.configuration.logger.warn({ err: error, documentName: document.name }, "making the stored previews failed");
       return undefined;
@@ -414,18 +430,18 @@ export class Persistence implements Extension {
 
 /**
  * The part of Persistence that must run after every other extension's beforeSync (lowest
- * priority): an update is applied and stored only once nothing refused it.
+ * priority): its acknowledgement is held only once nothing refused an update.
  */
 class StoreBeforeAck implements Extension {
   readonly extensionName = "huzhu-store-before-ack";
   readonly priority = -1000;
-  private readonly storeIncoming: (payload: beforeSyncPayload) => Promise<void>;
+  private readonly beforeApply: (payload: beforeSyncPayload) => Promise<void>;
 
-  constructor(storeIncoming: (payload: beforeSyncPayload) => Promise<void>) {
-    this.storeIncoming = storeIncoming;
+  constructor(beforeApply: (payload: beforeSyncPayload) => Promise<void>) {
+    this.beforeApply = beforeApply;
   }
 
   beforeSync(payload: beforeSyncPayload): Promise<void> {
-    return this.storeIncoming(payload);
+    return this.beforeApply(payload);
   }
 }

@@ -179,8 +179,8 @@ export async function startServer(options: HuzhuServerOptions): Promise<HuzhuSer
     compactAfterUpdates: options.compactAfterUpdates,
     health,
     encoder: new StateEncoder({ sqliteFile: store instanceof SqliteDocStore ? store.file : undefined }),
-    // Only SQLite keeps them (DocStore.storedPreview).
-    ...(store instanceof SqliteDocStore ? { previews: storedPreviews } : {}),
+    // Made only for stores that keep them (DocStore.storedPreview).
+    ...(store instanceof SqliteDocStore || store instanceof PostgresDocStore ? { previews: storedPreviews } : {}),
   });
   const history = createHistory({
     store,

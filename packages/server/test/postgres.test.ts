@@ -1,4 +1,5 @@
 import { type ColumnId, type RowId, type SheetId, openWorkbook } from "@huzhu/schema";
+import { gunzipSync } from "node:zlib";
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
@@ -64,6 +65,32 @@ describe.skipIf(skip)("with DATABASE_URL (PostgreSQL)", () => {
     const second = await start({ databaseUrl: schema.url });
     const again = await connect(second, body);
     expect(again.workbook.findRow(requests, rowId)?.cells).toMatchObject({ description: "重启之前写的", caseNumber });
+  });
+
+  it("stores the editor previews in PostgreSQL: a restarted server answers from them, and a purge deletes them", async () => {
+    const first = await start({ databaseUrl: schema.url });
+    const { body } = await createWorkbookOverHttp(first);
+    const writer = await connect(first, body);
+    const phone = "13700006666";
+    const rowId = writer.workbook.insertRow(requests, { description: "预览", phone });
+    await writer.acknowledged();
+    writer.destroy();
+    // A graceful stop compacts every workbook, with the previews of its tabs.
+    await first.close();
+    expect(await tablesHolding(schema.pool, [phone])).toContain(`${phone} in previews.gzipped`);
+
+    const second = await start({ databaseUrl: schema.url });
+    const preview = await fetch(`${second.url}/api/workbooks/${body.id}/preview?sheet=requests`, {
+      headers: { authorization: `Bearer ${body.links.editor.token}` },
+    });
+    expect(preview.headers.get("huzhu-preview")).toBe("stored");
+    expect(await preview.text()).toContain(phone);
+
+    const peer = await connect(second, body);
+    const purged = await api(second, `/api/workbooks/${body.id}/rows/requests/${rowId}/purge`, second.adminToken, { method: "POST" });
+    expect(purged.status).toBe(200);
+    await waitFor(() => peer.workbook.findRow(requests, rowId)?.cells["phone"] === "", "the peer to see the purge");
+    expect(await tablesHolding(schema.pool, [phone])).toEqual([]);
   });
 
   it("compacts into PostgreSQL when the last editor leaves, losing nothing", async () => {
@@ -139,7 +166,9 @@ async function tablesHolding(pool: pg.Pool, needles: readonly string[]): Promise
     const { rows } = await pool.query(`SELECT * FROM "${table}"`);
     for (const row of rows as Record<string, unknown>[]) {
       for (const [column, value] of Object.entries(row)) {
-        const bytes = Buffer.isBuffer(value) ? value : Buffer.from(String(value ?? ""), "utf8");
+        const raw = Buffer.isBuffer(value) ? value : Buffer.from(String(value ?? ""), "utf8");
+        // Stored previews are gzipped JSON: read inside them.
+        const bytes = table === "previews" && column === "gzipped" ? gunzipSync(raw) : raw;
         for (const needle of needles) if (bytes.includes(Buffer.from(needle, "utf8"))) hits.push(`${needle} in ${table}.${column}`);
       }
     }

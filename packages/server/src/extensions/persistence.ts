@@ -373,14 +373,16 @@ export class Persistence implements Extension {
   /**
    * The tabs' previews to store with a compaction, for a page opened before the workbook is
    * loaded again: made from the in-memory document, only while it holds exactly what the
-   * snapshot holds (nothing appended after it, nothing under way or lost), else none. Made on the
-   * event loop (~0.25 s for 30,000 rows), and compactions come when edits settle; the encoder's
-   * worker made them at first, and two runs of the test suite then crashed in V8's WebAssembly
-   * code GC across worker threads (the worker loaded the schema's code as well).
+   * captured state holds (nothing appended after it, nothing under way or lost, and — with
+   * several instances, whose appends may commit out of sequence order — the same content), else
+   * none. Made on the event loop (~0.25 s for 30,000 rows), and compactions come when edits
+   * settle; the encoder's worker made them at first, and two runs of the test suite then crashed
+   * in V8's WebAssembly code GC across worker threads (the worker loaded the schema's code as well).
    */
-  private async previewsOf(document: Document, state: DocState, uptoSeq: number): Promise<StoredPreviews | undefined> {
+  private async previewsOf(document: Document, state: DocState, captured: CapturedState): Promise<StoredPreviews | undefined> {
     const { previews } = this.configuration;
-    if (!previews || !this.holdsOnlyStored(document) || state.lastSeq !== uptoSeq || document.isDestroyed) return undefined;
+    if (!previews || !this.holdsOnlyStored(document) || state.lastSeq !== captured.uptoSeq || document.isDestroyed) return undefined;
+    if (!Y.equalSnapshots(captured.contents, Y.snapshot(document))) return undefined;
     return previews(document).catch((error: unknown) => {
       this.configuration.logger.warn({ err: error, documentName: document.name }, "making the stored previews failed");
       return undefined;
@@ -401,7 +403,7 @@ export class Persistence implements Extension {
     const run = async () => {
       try {
         const captured = await this.capture(document, state);
-        const previews = await this.previewsOf(document, state, captured.uptoSeq);
+        const previews = await this.previewsOf(document, state, captured);
         const contains = (stored: Uint8Array) => {
           try {
             return Y.snapshotContainsUpdate(captured.contents, stored);

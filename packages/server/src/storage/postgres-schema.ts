@@ -147,6 +147,18 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (doc_name, client_id)
   );
   `,
+  // Editor previews of each tab as of the last compaction (storage/doc-store.ts StoredPreviews),
+  // valid while the snapshot version they were made with is the stored one and the log holds no
+  // row outside it.
+  `
+  CREATE TABLE previews (
+    doc_name TEXT NOT NULL,
+    sheet_key TEXT NOT NULL,
+    snapshot_version BIGINT NOT NULL,
+    gzipped BYTEA NOT NULL,
+    PRIMARY KEY (doc_name, sheet_key)
+  );
+  `,
 ];
 
 /** The first key of this schema's two-key advisory locks; the second says what is locked. */

@@ -44,7 +44,7 @@ describe.skipIf(skip)("PostgresDocStore", () => {
   }
   afterEach(async () => {
     for (const store of opened.splice(0)) await store.close();
-    await schema.pool.query("TRUNCATE updates, snapshots, case_counters, case_numbers, server_client_ids");
+    await schema.pool.query("TRUNCATE updates, snapshots, case_counters, case_numbers, server_client_ids, previews");
   });
 
   it("migrates once when several instances start at the same moment", async () => {
@@ -111,6 +111,34 @@ describe.skipIf(skip)("PostgresDocStore", () => {
     const stored = await a.loadDocument(DOC);
     expect(stored?.snapshotSeq).toBeLessThan(unseen);
     expect(replay(stored).getMap("m").toJSON()).toEqual({ a: "1", b: "2", c: "3", d: "4" });
+  });
+
+  it("gives a compaction's previews back while its snapshot is the whole stored document, on any instance, and never after", async () => {
+    const [a, b] = [await instance(), await instance()];
+    const [docA, docB] = [new Y.Doc(), new Y.Doc()];
+    const upto = await a.appendUpdate(DOC, edit(docA, "a", "1"));
+    const preview = new Uint8Array([1, 2, 3]);
+    const first = compaction(docA);
+    expect(await a.compactDocument(DOC, first.state, upto, first.contains, new Map([["", preview]]))).toBe(true);
+    expect(await a.storedPreview(DOC, "")).toEqual(Buffer.from(preview));
+    expect(await b.storedPreview(DOC, "")).toEqual(Buffer.from(preview));
+    expect(await a.storedPreview(DOC, "othersheet")).toBeUndefined();
+
+    // Another instance appends: the preview no longer shows the document, here either.
+    const later = await b.appendUpdate(DOC, edit(docB, "b", "2"));
+    expect(await a.storedPreview(DOC, "")).toBeUndefined();
+    // A compaction that holds it stores previews valid again; one without previews forgets them.
+    Y.applyUpdate(docA, Y.encodeStateAsUpdate(docB));
+    const second = compaction(docA);
+    expect(await a.compactDocument(DOC, second.state, later, second.contains, new Map([["", preview]]))).toBe(true);
+    expect(await b.storedPreview(DOC, "")).toEqual(Buffer.from(preview));
+    expect(await a.compactDocument(DOC, second.state, later, second.contains)).toBe(true);
+    const rows = async () => Number((await schema.pool.query<{ n: string }>("SELECT COUNT(*) AS n FROM previews")).rows[0]?.n);
+    expect(await rows()).toBe(0);
+    // A rewrite (purge) drops them with everything else the document was made from.
+    expect(await a.compactDocument(DOC, second.state, later, second.contains, new Map([["", preview]]))).toBe(true);
+    await a.rewriteDocument(DOC, second.state, later);
+    expect(await rows()).toBe(0);
   });
 
   it("opens from the previous snapshot and the log when the current snapshot is damaged", async () => {

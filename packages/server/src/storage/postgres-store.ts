@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import type { DocStore, LinkRecord, NewWorkbook, StoredDocument, WorkbookRecord } from "./doc-store.ts";
+import type { DocStore, LinkRecord, NewWorkbook, StoredDocument, StoredPreviews, WorkbookRecord } from "./doc-store.ts";
 import { checksumOf } from "./integrity.ts";
 import { PostgresStoreBase } from "./postgres-pool.ts";
 import { LOCK_NAMESPACE_SQL, inTransaction } from "./postgres-schema.ts";
@@ -24,6 +24,9 @@ const INSERT_LINK = `INSERT INTO links (id, workbook_id, role, token_hash, label
 function linkParams(link: LinkRecord): unknown[] {
   return [link.id, link.workbookId, link.role, link.tokenHash, link.label, link.color, link.expiresAt, link.revokedAt, link.createdAt];
 }
+
+/** Forgets a document's stored previews (compaction replaces them, a rewrite drops them). */
+const DELETE_PREVIEWS_SQL = "DELETE FROM previews WHERE doc_name = $1";
 
 /** pg sends Buffers as bytea; a Uint8Array view is wrapped without copying. */
 export function toBytea(bytes: Uint8Array): Buffer {
@@ -109,9 +112,16 @@ export class PostgresDocStore extends PostgresStoreBase implements DocStore {
    * contains (marked by the compaction that wrote it) are deleted; `state` becomes the snapshot,
    * and the rows up to `uptoSeq` that `contains` confirms are marked as contained in it. Rows it
    * cannot confirm (appended by another instance and not yet relayed here) stay unmarked for
-   * whoever holds them.
+   * whoever holds them. The previews given replace the document's stored ones, under the new
+   * snapshot's version.
    */
-  compactDocument(docName: string, state: Uint8Array, uptoSeq: number, contains: (stored: Uint8Array) => boolean): Promise<boolean> {
+  compactDocument(
+    docName: string,
+    state: Uint8Array,
+    uptoSeq: number,
+    contains: (stored: Uint8Array) => boolean,
+    previews: StoredPreviews = new Map(),
+  ): Promise<boolean> {
     return this.track(() =>
       inTransaction(this.pool, async (client) => {
         const lock = await client.query<{ locked: boolean }>(
@@ -147,6 +157,15 @@ export class PostgresDocStore extends PostgresStoreBase implements DocStore {
              version = excluded.version, created_at = excluded.created_at`,
           [docName, toBytea(state), uptoSeq, version, checksumOf(state), new Date().toISOString()],
         );
+        await client.query(DELETE_PREVIEWS_SQL, [docName]);
+        for (const [sheetKey, gzipped] of previews) {
+          await client.query("INSERT INTO previews (doc_name, sheet_key, snapshot_version, gzipped) VALUES ($1, $2, $3, $4)", [
+            docName,
+            sheetKey,
+            version,
+            toBytea(gzipped),
+          ]);
+        }
         this.knownSnapshotVersion.set(docName, version);
         return true;
       }),
@@ -196,6 +215,8 @@ export class PostgresDocStore extends PostgresStoreBase implements DocStore {
            WHERE doc_name = $1`,
           [docName, toBytea(state), checksumOf(state), uptoSeq, version, new Date().toISOString()],
         );
+        // They may show purged values.
+        await client.query(DELETE_PREVIEWS_SQL, [docName]);
         this.knownSnapshotVersion.set(docName, version);
       }),
     );
@@ -257,9 +278,19 @@ export class PostgresDocStore extends PostgresStoreBase implements DocStore {
     });
   }
 
-  /** Previews are kept in SQLite only, so far: here a page waits for the workbook to load. */
-  async storedPreview(): Promise<Uint8Array | undefined> {
-    return undefined;
+  /**
+   * Valid while the snapshot they were stored with is the stored one and every log row is
+   * contained in it (marked by its compaction): a row left unmarked was appended after it, here
+   * or on another instance.
+   */
+  async storedPreview(docName: string, sheetKey: string): Promise<Uint8Array | undefined> {
+    const result = await this.pool.query<{ gzipped: Buffer }>(
+      `SELECT p.gzipped FROM previews p JOIN snapshots s ON s.doc_name = p.doc_name AND s.version = p.snapshot_version
+       WHERE p.doc_name = $1 AND p.sheet_key = $2
+         AND NOT EXISTS (SELECT 1 FROM updates u WHERE u.doc_name = p.doc_name AND u.compacted_in IS NULL)`,
+      [docName, sheetKey],
+    );
+    return result.rows[0]?.gzipped;
   }
 
   async releaseServerClientId(docName: string, clientId: number): Promise<void> {

@@ -10,9 +10,8 @@ import * as decoding from "lib0/decoding";
 import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import * as Y from "yjs";
-import type { StoredDocument } from "../src/storage/doc-store.ts";
 import { recoverDocument } from "../src/storage/recover-document.ts";
-import type { SnapshotRow } from "../src/storage/sqlite-document-read.ts";
+import { readStoredDocument } from "../src/storage/sqlite-document-read.ts";
 import { SQLITE_FILE } from "../src/storage/sqlite-store.ts";
 import { createToken } from "../src/tokens.ts";
 import { waitFor } from "./helpers.ts";
@@ -226,21 +225,9 @@ function readSyncStatus(bytes: Uint8Array): boolean | undefined {
 function readFromDisk(dataDir: string, documentName: string) {
   const db = new DatabaseSync(join(dataDir, SQLITE_FILE));
   try {
-    const row = db.prepare("SELECT * FROM snapshots WHERE doc_name = ?").get(documentName) as unknown as SnapshotRow;
-    const previous =
-      row.previous_state && row.previous_upto_seq !== null
-        ? { state: row.previous_state, seq: row.previous_upto_seq, checksum: row.previous_checksum }
-        : null;
-    const updates = db
-      .prepare('SELECT seq, "update", checksum FROM updates WHERE doc_name = ? AND seq > ? ORDER BY seq')
-      .all(documentName, previous?.seq ?? row.upto_seq) as unknown as StoredDocument["updates"];
-    const stored: StoredDocument = {
-      snapshot: row.state,
-      snapshotSeq: row.upto_seq,
-      snapshotChecksum: row.checksum,
-      previous,
-      updates,
-    };
+    // As a load reads it (the previous generation only if the snapshot does not verify).
+    const stored = readStoredDocument(db, documentName);
+    if (!stored) throw new Error(`nothing stored for ${documentName}`);
     const ydoc = new Y.Doc();
     const report = recoverDocument(ydoc, stored, null);
     return { workbook: openWorkbook(ydoc), damage: report.damage };

@@ -1,6 +1,6 @@
 import * as Y from "yjs";
 import type { DocStore, LinkRecord, NewWorkbook, StoredDocument, StoredPreviews, WorkbookRecord } from "./doc-store.ts";
-import { checksumOf } from "./integrity.ts";
+import { checksumOf, verifiesByChecksum } from "./integrity.ts";
 import { PostgresStoreBase } from "./postgres-pool.ts";
 import { LOCK_NAMESPACE_SQL, inTransaction } from "./postgres-schema.ts";
 import { type LinkRow, toLink } from "./sqlite-store.ts";
@@ -9,8 +9,6 @@ interface SnapshotRow {
   state: Buffer;
   upto_seq: string;
   checksum: string | null;
-  previous_state: Buffer | null;
-  previous_checksum: string | null;
 }
 
 /** BIGINT columns arrive as strings. */
@@ -60,15 +58,24 @@ export class PostgresDocStore extends PostgresStoreBase implements DocStore {
       inTransaction(
         this.pool,
         async (client) => {
-          const snapshot = await client.query<SnapshotRow>(
-            "SELECT state, upto_seq, checksum, previous_state, previous_checksum FROM snapshots WHERE doc_name = $1",
-            [docName],
-          );
+          const snapshot = await client.query<SnapshotRow>("SELECT state, upto_seq, checksum FROM snapshots WHERE doc_name = $1", [
+            docName,
+          ]);
+          const current = snapshot.rows[0];
+          // Only for a snapshot that does not verify: the previous generation is as large again.
+          const older =
+            current && !verifiesByChecksum(current.state, toChecksum(current.checksum))
+              ? await client.query<{ previous_state: Buffer | null; previous_checksum: string | null }>(
+                  "SELECT previous_state, previous_checksum FROM snapshots WHERE doc_name = $1",
+                  [docName],
+                )
+              : undefined;
+          const previousRow = older?.rows[0];
           const rows = await client.query<{ seq: string; update: Buffer; checksum: string | null }>(
             'SELECT seq, "update", checksum FROM updates WHERE doc_name = $1 ORDER BY seq',
             [docName],
           );
-          const stored = snapshot.rows[0];
+          const stored = current;
           if (!stored && rows.rows.length === 0) return undefined;
           // Every remaining row is to be replayed, also those numbered below upto_seq: with several
           // instances appending, a row can commit after a compaction that could not prove it
@@ -80,8 +87,8 @@ export class PostgresDocStore extends PostgresStoreBase implements DocStore {
             snapshot: stored?.state ?? null,
             snapshotSeq,
             snapshotChecksum: toChecksum(stored?.checksum),
-            previous: stored?.previous_state
-              ? { state: stored.previous_state, seq: snapshotSeq, checksum: toChecksum(stored.previous_checksum) }
+            previous: previousRow?.previous_state
+              ? { state: previousRow.previous_state, seq: snapshotSeq, checksum: toChecksum(previousRow.previous_checksum) }
               : null,
             updates: rows.rows.map((row) => ({ seq: Number(row.seq), update: row.update, checksum: toChecksum(row.checksum) })),
           };

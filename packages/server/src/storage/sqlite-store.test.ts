@@ -64,11 +64,17 @@ describe("SqliteDocStore", () => {
     expect(replay(stored).getMap("m").toJSON()).toEqual({ a: "1", b: "2", c: "3" });
 
     await store.compactDocument("docdocdocdocdocd", Y.encodeStateAsUpdate(source), later);
+    // The snapshot verifies: a load reads neither the previous generation nor the log it holds.
     const again = await store.loadDocument("docdocdocdocdocd");
-    expect(again?.previous?.seq).toBe(upto);
-    expect([...(again?.previous?.state ?? [])]).toEqual([...snapshot]);
-    // The log since the previous generation: `first` (which it holds) is gone, the rest is kept.
-    expect(again?.updates.map((u) => u.seq)).toEqual([later]);
+    expect(again?.previous).toBeNull();
+    expect(again?.updates).toEqual([]);
+    // Both are kept for a snapshot that does not verify: the log since the previous generation
+    // (`first`, which it holds, is gone; the rest is kept).
+    store.database.prepare("UPDATE snapshots SET state = X'00' WHERE doc_name = ?").run("docdocdocdocdocd");
+    const damaged = await store.loadDocument("docdocdocdocdocd");
+    expect(damaged?.previous?.seq).toBe(upto);
+    expect([...(damaged?.previous?.state ?? [])]).toEqual([...snapshot]);
+    expect(damaged?.updates.map((u) => u.seq)).toEqual([later]);
     expect(await store.appendUpdate("docdocdocdocdocd", edit(source, "d", "4"))).toBeGreaterThan(later);
   });
 

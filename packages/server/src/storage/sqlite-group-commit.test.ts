@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -43,20 +43,6 @@ describe("SqliteGroupCommit (writer thread)", () => {
     expect(results).toEqual([1, [1, 2], 2, [1]]);
     // Another connection sees them: committed, not just run.
     expect(stored()).toEqual(["a", "b"]);
-  });
-
-  // Field 19 of /proc/<pid>/task/<tid>/stat; the command name before it may hold spaces.
-  const nicenessOfThreads = () =>
-    readdirSync("/proc/self/task").map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]?.split(" ")[16]));
-
-  it.runIf(process.platform === "linux")("runs its thread below the event loop's priority", async () => {
-    const before = nicenessOfThreads().filter((nice) => nice === 10).length;
-    const writes = groupCommit();
-    await writes.write("appendUpdate", "a", bytes(1));
-    const threads = nicenessOfThreads();
-    expect(threads.filter((nice) => nice === 10).length).toBe(before + 1);
-    // Only the writer's thread: the event loop's stays where it was.
-    expect(threads[0]).toBe(0);
   });
 
   it("rolls back only the write that threw; the rest of its batch is stored", async () => {

@@ -1,10 +1,8 @@
 import { DatabaseSync } from "node:sqlite";
 import { parentPort, workerData } from "node:worker_threads";
 import { sqliteTransaction } from "./sqlite-transaction.ts";
-import { type CLOSE_REQUEST, isCloseRequest, yieldToEventLoop } from "./storage-worker.ts";
+import { type CLOSE_REQUEST, isCloseRequest } from "./storage-worker.ts";
 import { type QueuedWriteMessage, SQLITE_PRAGMAS, type WriteOutcome, prepareWrites, toWriteFailure } from "./sqlite-writes.ts";
-
-yieldToEventLoop();
 
 /** A batch: the writes of one or more event-loop turns, committed together. */
 export interface WriteBatchRequest {

@@ -4,9 +4,7 @@ import * as Y from "yjs";
 import type { StoredDocument } from "./doc-store.ts";
 import { recoverDocument } from "./recover-document.ts";
 import { readStoredDocument } from "./sqlite-document-read.ts";
-import { type CLOSE_REQUEST, isCloseRequest, yieldToEventLoop } from "./storage-worker.ts";
-
-yieldToEventLoop();
+import { type CLOSE_REQUEST, isCloseRequest } from "./storage-worker.ts";
 
 /** What the worker is started with. */
 export interface EncoderOptions {

@@ -1,26 +1,4 @@
-import { setPriority } from "node:os";
 import type { Worker } from "node:worker_threads";
-
-/** Niceness of storage threads: below the event loop, which starts at 0. */
-const STORAGE_THREAD_NICENESS = 10;
-
-/**
- * Called first thing in a storage worker: the thread yields the CPU to the event loop. On Linux,
- * waking a thread of equal priority (each commit of the writer thread, each answer to it) often
- * preempts the thread that woke it: in a profile of 300 editors, `postMessage` to the writer was
- * 4.2 % of the event loop, waiting for the CPU it had just handed over; at niceness 10 it was
- * 1.7 %. A commit is mostly waiting for the disk, and a compaction may take longer without anyone
- * waiting on it. Only Linux sets one thread's priority this way (elsewhere it would be the
- * whole process's), so elsewhere nothing changes.
- */
-export function yieldToEventLoop(): void {
-  if (process.platform !== "linux") return;
-  try {
-    setPriority(STORAGE_THREAD_NICENESS);
-  } catch {
-    // A sandbox may refuse; the thread then runs as before.
-  }
-}
 
 /** What a storage worker is sent to close its database and exit (`isCloseRequest`). */
 export const CLOSE_REQUEST = { close: true } as const;

@@ -32,8 +32,12 @@ export function gateAcknowledgements(connection: Connection, gate: AckGate): voi
       send(message);
       return;
     }
-    void held.then((allowed) => {
-      if (allowed) send(message);
-    });
+    // One that cannot be vouched for is not sent: the client keeps the edit and resends it.
+    held.then(
+      (allowed) => {
+        if (allowed) send(message);
+      },
+      () => {},
+    );
   };
 }

@@ -44,8 +44,9 @@ export interface StoredDocument {
   readonly snapshotSeq: number;
   readonly snapshotChecksum?: number | null;
   /**
-   * The snapshot the last compaction replaced, when the store keeps it; `updates` then start
-   * after `previous.seq`, so a damaged snapshot can be rebuilt from this one and the log.
+   * The snapshot the last compaction replaced, when the store keeps it and read only when the
+   * current snapshot does not verify by its checksum; `updates` then start after `previous.seq`,
+   * so a damaged snapshot can be rebuilt from this one and the log.
    */
   readonly previous?: { readonly state: Uint8Array; readonly seq: number; readonly checksum: number | null } | null;
   /** V1 updates appended after the snapshot (or after `previous`, when given), ascending by `seq`. */
@@ -82,9 +83,9 @@ export interface DocStore {
    *
    * Called inside the document's `update` event, so it must not block: SQLite groups the appends
    * of one event-loop turn into one commit, PostgreSQL sends each over the network. The persistence
-   * extension applies each incoming update itself in `beforeSync` — the one hook Hocuspocus awaits
-   * between receiving an update and acknowledging it — and awaits every append the document has
-   * under way there, so the guarantee stays "on disk before ack".
+   * extension holds Hocuspocus' acknowledgement of an incoming update until every append the
+   * document has under way has landed (collab/held-acks.ts), so the guarantee stays "on disk
+   * before ack".
    */
   appendUpdate(docName: string, update: Uint8Array): Promise<number>;
 

@@ -266,7 +266,7 @@ export class Persistence implements Extension {
   private async beforeApply({ document, connection, type }: beforeSyncPayload): Promise<void> {
     const state = this.docs.get(document);
     if (!state) return;
-    gateAcknowledgements(connection, () => this.acknowledgeable(document, state));
+    gateAcknowledgements(connection, () => this.acknowledgeable(document));
     if (!state.unstored || !(type === SyncType.step2 || type === SyncType.update) || connection.readOnly) return;
     if (await this.storedAgain(document, state)) return;
     // Closing the sockets, not just this document, makes providers retry with backoff.
@@ -280,8 +280,8 @@ export class Persistence implements Extension {
    * a client resending it would not change the document (so nothing would be appended), yet
    * would be acknowledged; its sockets are closed (appendFailed) and it keeps the edit to resend.
    */
-  private acknowledgeable(document: Document, state: DocState): Promise<boolean> | undefined {
-    if (state.pending.size === 0 && !state.unstored) return undefined;
+  private acknowledgeable(document: Document): Promise<boolean> | undefined {
+    if (this.holdsOnlyStored(document)) return undefined;
     return this.whenStored(document).then((stored) => {
       if (!stored) this.refuseUnstored(document);
       return stored;

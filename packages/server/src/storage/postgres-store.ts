@@ -61,10 +61,10 @@ export class PostgresDocStore extends PostgresStoreBase implements DocStore {
           const snapshot = await client.query<SnapshotRow>("SELECT state, upto_seq, checksum FROM snapshots WHERE doc_name = $1", [
             docName,
           ]);
-          const current = snapshot.rows[0];
+          const stored = snapshot.rows[0];
           // Only for a snapshot that does not verify: the previous generation is as large again.
           const older =
-            current && !verifiesByChecksum(current.state, toChecksum(current.checksum))
+            stored && !verifiesByChecksum(stored.state, toChecksum(stored.checksum))
               ? await client.query<{ previous_state: Buffer | null; previous_checksum: string | null }>(
                   "SELECT previous_state, previous_checksum FROM snapshots WHERE doc_name = $1",
                   [docName],
@@ -75,7 +75,6 @@ export class PostgresDocStore extends PostgresStoreBase implements DocStore {
             'SELECT seq, "update", checksum FROM updates WHERE doc_name = $1 ORDER BY seq',
             [docName],
           );
-          const stored = current;
           if (!stored && rows.rows.length === 0) return undefined;
           // Every remaining row is to be replayed, also those numbered below upto_seq: with several
           // instances appending, a row can commit after a compaction that could not prove it

@@ -64,9 +64,9 @@ export async function createWorkbook(store: DocStore, urls: WorkbookUrls, body: 
   const ydoc = new Y.Doc();
   try {
     const workbook = createFromTemplate(ydoc, request.template, { title: request.title, sampleData: request.sampleData ?? false });
-    for (const rowId of rowsLackingSystemFields(workbook)) {
-      fillSystemFields(workbook, rowId, await store.allocateCaseNumber(id, rowId), now);
-    }
+    const rowIds = rowsLackingSystemFields(workbook);
+    const numbers = rowIds.length > 0 ? await store.allocateCaseNumbers(id, rowIds) : [];
+    for (const [i, rowId] of rowIds.entries()) fillSystemFields(workbook, rowId, numbers[i] as number, now);
     const issued = issueWorkbookLinks(id, now);
     await store.createWorkbook({
       workbook: { id, title: request.title ?? templates[request.template].title, template: request.template, createdAt: now.toISOString() },

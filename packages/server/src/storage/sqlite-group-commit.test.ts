@@ -45,27 +45,6 @@ describe("SqliteGroupCommit (writer thread)", () => {
     expect(stored()).toEqual(["a", "b"]);
   });
 
-  it("starts commits at most once per interval; a write after a quiet spell goes at once", async () => {
-    const writes = new SqliteGroupCommit({ file, commitIntervalMs: 1_000 });
-    open.push(writes);
-    const elapsed = (since: number) => performance.now() - since;
-    const started = performance.now();
-    await writes.write("appendUpdate", "a", bytes(1));
-    expect(elapsed(started)).toBeLessThan(500);
-    // Asked for within the interval after the first commit started, in two turns: they wait for
-    // the interval to pass and commit then.
-    const second = writes.write("appendUpdate", "b", bytes(2));
-    await new Promise((resolve) => setImmediate(resolve));
-    const third = writes.write("appendUpdate", "c", bytes(3));
-    expect(await Promise.all([second, third])).toEqual([2, 3]);
-    expect(elapsed(started)).toBeGreaterThanOrEqual(950);
-    expect(stored()).toEqual(["a", "b", "c"]);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const quiet = performance.now();
-    await writes.write("appendUpdate", "d", bytes(4));
-    expect(elapsed(quiet)).toBeLessThan(500);
-  });
-
   it("rolls back only the write that threw; the rest of its batch is stored", async () => {
     const writes = groupCommit();
     const outcomes = await Promise.allSettled([

@@ -3,14 +3,6 @@ import type { WriteBatchReply, WriteBatchRequest, WriterOptions } from "./sqlite
 import { type SqliteWrites, type WriteName, type WriteOutcome, fromWriteFailure } from "./sqlite-writes.ts";
 import { stopStorageWorker } from "./storage-worker.ts";
 
-/** Shortest time between the starts of two commits, by default (see SqliteGroupCommit). */
-export const COMMIT_INTERVAL_MS = 10;
-
-/** A group commit's options: the writer thread's, and how far apart its commits start. */
-export interface GroupCommitOptions extends WriterOptions {
-  readonly commitIntervalMs?: number;
-}
-
 /** A write waiting for its batch's commit. */
 interface QueuedWrite {
   readonly name: WriteName;
@@ -27,15 +19,6 @@ interface QueuedWrite {
  * editor's broadcast for its length (bench/README.md), and on a slow disk it would cap the whole
  * server at one commit per fsync.
  *
- * Commits also start at most once per `commitIntervalMs` (like PostgreSQL's `commit_delay`):
- * a write asked for sooner after the last commit started waits for the interval to pass, with
- * everything asked for meanwhile. A write after a quiet spell goes at the end of its turn, as
- * before. On a fast disk each commit was over before the next edit came, so 300 editors made
- * ~270 commits a second; every one woke the writer thread, which on a busy machine took the CPU
- * from the event loop in the middle of its `postMessage` (~0.2 ms each, 3.5 % of the loop).
- * Spaced 10 ms apart they are under 100 a second, and editors' p99 at 300 fell by about a
- * quarter (bench/README.md); an acknowledgement waits at most the interval more.
- *
  * Each write runs in a savepoint of its own: one that throws is rolled back alone and rejects
  * alone. Each caller's promise settles once the whole transaction is on disk; if the commit
  * fails, or the thread dies under it, every write in it fails. Batches commit in the order they
@@ -43,19 +26,16 @@ interface QueuedWrite {
  */
 export class SqliteGroupCommit {
   private readonly options: WriterOptions;
-  private readonly commitIntervalMs: number;
   private worker: Worker | undefined;
   private queued: QueuedWrite[] = [];
   private inFlight: { readonly id: number; readonly batch: readonly QueuedWrite[] } | undefined;
   private scheduled = false;
-  private lastCommitStart = Number.NEGATIVE_INFINITY;
   private nextId = 0;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
 
-  constructor({ commitIntervalMs = COMMIT_INTERVAL_MS, ...options }: GroupCommitOptions) {
+  constructor(options: WriterOptions) {
     this.options = options;
-    this.commitIntervalMs = commitIntervalMs;
   }
 
   /** Runs the named write in the next batch's transaction; resolves with its result once committed. */
@@ -63,21 +43,14 @@ export class SqliteGroupCommit {
     if (this.closed) return Promise.reject(new Error("the database is closed"));
     return new Promise((resolve, reject) => {
       this.queued.push({ name, args, resolve: resolve as (value: unknown) => void, reject });
-      this.schedule();
+      if (!this.scheduled && !this.inFlight) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.send();
+        });
+      }
     });
-  }
-
-  /** Sends the queue at the end of this turn, or once the interval since the last commit's start has passed. */
-  private schedule(): void {
-    if (this.scheduled || this.inFlight) return;
-    this.scheduled = true;
-    const send = () => {
-      this.scheduled = false;
-      this.send();
-    };
-    const wait = this.lastCommitStart + this.commitIntervalMs - performance.now();
-    if (wait > 0) setTimeout(send, wait);
-    else setImmediate(send);
   }
 
   /** Commits everything asked for so far, then stops the writer thread. */
@@ -96,7 +69,6 @@ export class SqliteGroupCommit {
     this.queued = [];
     const id = this.nextId++;
     this.inFlight = { id, batch };
-    this.lastCommitStart = performance.now();
     const worker = this.start();
     worker.ref();
     worker.postMessage({ id, writes: batch.map(({ name, args }) => ({ name, args })) } satisfies WriteBatchRequest);
@@ -115,10 +87,9 @@ export class SqliteGroupCommit {
         else reject(outcome ? fromWriteFailure(outcome.error) : new Error("the writer thread gave no outcome"));
       }
     }
-    // What was asked for during this commit goes together in the next one (at once when closing).
-    if (this.queued.length === 0) this.becameIdle();
-    else if (this.closed) this.send();
-    else this.schedule();
+    // What was asked for during this commit goes together in the next one.
+    this.send();
+    if (!this.inFlight) this.becameIdle();
   }
 
   private becameIdle(): void {

@@ -29,7 +29,7 @@ export { columnTypes, formatCell, isColumnType, isEmptyCell, parseCell, readCell
 export { isChatGroupExpired } from "./columns/chat-group.ts";
 export { formatInstantCst, isIsoInstant } from "./columns/date-time.ts";
 export { normalizePhone } from "./columns/phone.ts";
-export { findOption } from "./columns/select.ts";
+export { findOption, optionOf } from "./columns/select.ts";
 export { type CardColumns, cardColumns, findTintColumn, rowTint } from "./sheets/card.ts";
 export { type ColumnCounts, type OptionCount, type SheetCounts, countSheet, countWorkbook, countedColumns } from "./sheets/counts.ts";
 export {

@@ -1,4 +1,13 @@
-import { ColumnType, type PublicCondition, type PublicRule, type Row, type Sheet, type SheetColumn, isRowPublic } from "@huzhu/schema";
+import {
+  ColumnType,
+  type PublicCondition,
+  type PublicRule,
+  type Row,
+  type Sheet,
+  type SheetColumn,
+  isRowPublic,
+  optionOf,
+} from "@huzhu/schema";
 
 /** How one select or status column limits the public rows. */
 export const ConditionMode = {
@@ -98,8 +107,7 @@ export function describeRule(rule: PublicRule, sheet: Sheet): string {
     .map((condition) => {
       const column = sheet.columns.find((c) => c.id === condition.columnId);
       if (!column) return "（已删除的列：没有行公开）";
-      const names = (ids: readonly string[]) =>
-        ids.map((id) => column.options.find((o) => o.id === id)?.label ?? id).join(" 或 ") || "（未选择）";
+      const names = (ids: readonly string[]) => ids.map((id) => optionOf(column, id)?.label ?? id).join(" 或 ") || "（未选择）";
       if (condition.anyOf) return `「${column.label}」为 ${names(condition.anyOf)}`;
       if (condition.noneOf) return `「${column.label}」不是 ${names(condition.noneOf)}`;
       return `「${column.label}」不限`;

@@ -11,6 +11,7 @@ import {
   formatCell,
   formatInstantCst,
   isChatGroupExpired,
+  optionOf,
 } from "@huzhu/schema";
 
 // What the public page shows, decided here without any DOM, so it can be tested in Node. It
@@ -77,7 +78,7 @@ export interface CardModel {
 type PublicRow = PublicSheet["rows"][number];
 
 function chipFor(column: SheetColumn, value: CellValue): ChipModel | null {
-  const option = typeof value === "string" ? column.options.find((o) => o.id === value) : undefined;
+  const option = optionOf(column, value);
   return option ? { label: option.label, color: option.color, title: column.label } : null;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type ColumnDef, ColumnType } from "./column.ts";
 import { columnTypes, formatCell, parseCell, readCell } from "./index.ts";
+import { optionOf } from "./select.ts";
 
 const column = (type: ColumnDef["type"], extra: Partial<ColumnDef> = {}): ColumnDef => ({
   id: "c" as ColumnDef["id"],
@@ -54,6 +55,10 @@ describe("column types parse, validate and format", () => {
     const result = parseCell(column(ColumnType.select), "很急");
     expect(result).toMatchObject({ ok: false, expectedZh: "以下之一：危急 / 一般" });
     expect(formatCell(column(ColumnType.select), "critical")).toBe("危急");
+    // A stored value is an option id; its label is input, not a stored value.
+    expect(optionOf(column(ColumnType.select), "critical")?.color).toBe("red");
+    expect(optionOf(column(ColumnType.select), "危急")).toBeUndefined();
+    expect(optionOf(column(ColumnType.select), null)).toBeUndefined();
   });
 
   it("reads local times as UTC+8 and formats them back", () => {

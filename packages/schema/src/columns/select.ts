@@ -7,6 +7,11 @@ export function findOption(column: ColumnDef, input: string): SelectOption | und
   return column.options.find((option) => option.id === needle) ?? column.options.find((option) => option.label === needle);
 }
 
+/** The option a stored value names (stored values are option ids), or undefined. */
+export function optionOf(column: ColumnDef, value: unknown): SelectOption | undefined {
+  return typeof value === "string" ? column.options.find((option) => option.id === value) : undefined;
+}
+
 function selectSpec(type: ColumnType, labelZh: string): ColumnTypeSpec<string | null> {
   return {
     type,
@@ -21,7 +26,7 @@ function selectSpec(type: ColumnType, labelZh: string): ColumnTypeSpec<string | 
     },
     isValid: (value, column): value is string | null =>
       value === null || (typeof value === "string" && column.options.some((option) => option.id === value)),
-    format: (value, column) => (value === null ? "" : (column.options.find((o) => o.id === value)?.label ?? "")),
+    format: (value, column) => optionOf(column, value)?.label ?? "",
   };
 }
 

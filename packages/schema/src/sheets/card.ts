@@ -1,5 +1,5 @@
 import { type CellValue, type ColumnDef, ColumnType, type OptionColor, SystemField } from "../columns/column.ts";
-import { findOption } from "../columns/select.ts";
+import { optionOf } from "../columns/select.ts";
 
 /**
  * The column whose colour tints whole rows: the urgency select (危急 red, 紧急 orange, 较急 yellow),
@@ -12,9 +12,7 @@ export function findTintColumn<C extends ColumnDef>(sheet: { readonly columns: r
 
 /** The colour a row is tinted with: its tint column's option colour, or "none". */
 export function rowTint(tintColumn: ColumnDef | undefined, cells: Readonly<Record<string, CellValue>>): OptionColor {
-  if (!tintColumn) return "none";
-  const value = cells[tintColumn.id];
-  return (typeof value === "string" ? findOption(tintColumn, value)?.color : undefined) ?? "none";
+  return (tintColumn && optionOf(tintColumn, cells[tintColumn.id])?.color) ?? "none";
 }
 
 /** How a row shows as a card (public page and live view): its title column and up to four chips. */

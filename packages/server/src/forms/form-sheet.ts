@@ -10,6 +10,7 @@ import {
   SystemField,
   type Workbook,
   formFields,
+  optionOf,
 } from "@huzhu/schema";
 
 /** A status column the form writes or reads. */
@@ -88,8 +89,7 @@ export function readFormSheet(workbook: Workbook): FormSheet | undefined {
 
 /** The option a status cell holds, for showing it. */
 export function statusOf(status: StatusColumn | null, row: Row): SelectOption | null {
-  const value = status ? row.cells[status.column.id] : null;
-  return (status && typeof value === "string" && status.column.options.find((o) => o.id === value)) || null;
+  return (status && optionOf(status.column, row.cells[status.column.id])) || null;
 }
 
 /** Whether a request is still open: its follow-up status is not a done one (已解决, 已关闭). */

@@ -10,6 +10,7 @@ import {
   formatCell,
   formatInstantCst,
   isChatGroupExpired,
+  optionOf,
 } from "@huzhu/schema";
 import QRCode from "qrcode";
 import { type SafeHtml, html, trusted } from "./html.ts";
@@ -31,7 +32,7 @@ export interface PublicPageRequest {
 const PAGE_SIZE = 100;
 
 function chipFor(column: SheetColumn, value: CellValue): SafeHtml | null {
-  const option = typeof value === "string" ? column.options.find((o) => o.id === value) : undefined;
+  const option = optionOf(column, value);
   return option ? html`<span class="chip chip-${option.color}" title="${column.label}">${option.label}</span>` : null;
 }
 

@@ -3,7 +3,7 @@ import { startTestServer } from "@huzhu/server/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LAPTOP, PHONE, launchChromium, reachable, shot, watchProblems } from "./harness.ts";
-import { LIVE_TABS } from "./grid-page.ts";
+import { LIVE_TABS, openSheet, openWorkbook, rowIds } from "./grid-page.ts";
 
 // The admin page of a workbook, driven as a coordinator would: make a link for a volunteer (shown
 // once, with its QR code), revoke it while the volunteer has the workbook open, mark a column
@@ -152,6 +152,47 @@ describe("admin page (Chromium)", () => {
 
     expect(viewerProblems).toEqual([]);
     await publicContext.close();
+  });
+
+  it("chooses the column that tints rows; a volunteer's open grid and the public view follow", async () => {
+    const volunteerContext = await browser.newContext(LAPTOP);
+    const volunteer = await volunteerContext.newPage();
+    const volunteerProblems = watchProblems(volunteer);
+    await openWorkbook(volunteer, reachable(server, created.links.editor.url));
+    await openSheet(volunteer, "requests");
+    // SH-0001 is 危急 (red) and 血透 (purple, in the category column).
+    const [first] = await rowIds(volunteer);
+    const tint = async () =>
+      (await volunteer.locator(`.ag-row[row-id="${first}"]`).first().getAttribute("class"))?.match(/hz-tint-\w+/)?.[0];
+    expect(await tint()).toBe("hz-tint-red");
+    const publicTint = async () => {
+      const view = (await (await fetch(`${reachable(server, created.links.public.url)}.json`)).json()) as {
+        sheets: { id: string; tintColumn: string | null }[];
+      };
+      return view.sheets.find((s) => s.id === "requests")?.tintColumn;
+    };
+    expect(await publicTint()).toBe("urgency");
+
+    await section("列设置");
+    const category = admin.locator('[data-sheet-id="requests"] tr[data-column-id="category"]');
+    await category.getByRole("switch", { name: "按「类别」给整行着色" }).check();
+    await expect.poll(tint, { timeout: 5_000 }).toBe("hz-tint-purple");
+    const urgency = admin.locator('[data-sheet-id="requests"] tr[data-column-id="urgency"]');
+    expect(await urgency.getByRole("switch", { name: "按「紧急程度」给整行着色" }).isChecked()).toBe(false);
+    // Only select and status columns can tint.
+    const description = admin.locator('[data-sheet-id="requests"] tr[data-column-id="description"]');
+    expect(await description.getByRole("switch", { name: "「需求描述」私密" }).count()).toBe(1);
+    expect(await description.getByRole("switch", { name: /着色/ }).count()).toBe(0);
+    await expect.poll(publicTint, { timeout: 5_000 }).toBe("category");
+    await shot(volunteer, "admin-8-tinted-by-category.png");
+
+    await category.getByRole("switch", { name: "按「类别」给整行着色" }).uncheck();
+    await expect.poll(tint, { timeout: 5_000 }).toBeUndefined();
+    await expect.poll(publicTint, { timeout: 5_000 }).toBeNull();
+    await urgency.getByRole("switch", { name: "按「紧急程度」给整行着色" }).check();
+    await expect.poll(tint, { timeout: 5_000 }).toBe("hz-tint-red");
+    expect(volunteerProblems).toEqual([]);
+    await volunteerContext.close();
   });
 
   it("fits a phone, and an editor's link never opens it", async () => {

@@ -30,7 +30,7 @@ export { isChatGroupExpired } from "./columns/chat-group.ts";
 export { formatInstantCst, isIsoInstant } from "./columns/date-time.ts";
 export { normalizePhone } from "./columns/phone.ts";
 export { findOption, optionOf } from "./columns/select.ts";
-export { type CardColumns, cardColumns, findTintColumn, rowTint } from "./sheets/card.ts";
+export { type CardColumns, type TintedSheet, cardColumns, findTintColumn, rowTint } from "./sheets/card.ts";
 export { type ColumnCounts, type OptionCount, type SheetCounts, countSheet, countWorkbook, countedColumns } from "./sheets/counts.ts";
 export {
   HistoryEvent,
@@ -68,7 +68,7 @@ export {
   type WorkbookMeta,
   openWorkbook,
 } from "./doc/workbook.ts";
-export type { Row } from "./doc/read.ts";
+export { type Row, isTintable, resolveTintColumn } from "./doc/read.ts";
 export {
   type CellChange,
   type SheetChanges,

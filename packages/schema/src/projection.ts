@@ -70,7 +70,9 @@ export function publicProjection(workbook: Workbook): PublicWorkbook {
       .filter((row) => isRowShown(sheet, row))
       .map((row) => publicRow(row, columns, columnsKey));
     const { publicRule: _rule, publicMode: _mode, ...rest } = sheet;
-    sheets.push({ ...rest, columns, rows });
+    // Tinting by a private column would show its values as colours.
+    const tintColumn = columns.some((c) => c.id === sheet.tintColumn) ? sheet.tintColumn : null;
+    sheets.push({ ...rest, tintColumn, columns, rows });
   }
   return { title: workbook.readMeta().title, sheets };
 }
@@ -209,6 +211,7 @@ function writeProjection(projection: PublicWorkbook, target: Y.Doc, applied: App
     put(ySheet, SheetKey.order, sheet.order);
     put(ySheet, SheetKey.body, sheet.body);
     put(ySheet, SheetKey.publicMode, PublicMode.all);
+    put(ySheet, SheetKey.tintColumn, sheet.tintColumn);
     const rows = ensureChild(ySheet, SheetKey.rows);
     const recorded = rowsOf(applied, sheet.id);
     if (previous && previous.columns === sheet.columns) {

@@ -1,4 +1,13 @@
-import { type ColumnId, type ColumnType, PublicMode, type Sheet, type SheetColumn, SheetKind, type Workbook } from "@huzhu/schema";
+import {
+  type ColumnId,
+  type ColumnType,
+  PublicMode,
+  type Sheet,
+  type SheetColumn,
+  SheetKind,
+  type Workbook,
+  isTintable,
+} from "@huzhu/schema";
 import { useState } from "react";
 import { ConfirmDialog } from "../ui/Modal.tsx";
 import { Switch } from "./Switch.tsx";
@@ -28,12 +37,16 @@ interface PendingPublic {
 function ColumnRow({
   column,
   isFormSheet,
+  tints,
   onChange,
+  onTint,
   onMakePublic,
 }: {
   column: SheetColumn;
   isFormSheet: boolean;
+  tints: boolean;
   onChange: (patch: ColumnPatch) => void;
+  onTint: (tints: boolean) => void;
   onMakePublic: () => void;
 }) {
   const serverWritten = column.system !== null;
@@ -53,6 +66,7 @@ function ColumnRow({
           onChange={(checked) => (checked ? onChange({ private: true }) : onMakePublic())}
         />
       </td>
+      <td>{isTintable(column) && <Switch checked={tints} label={`按「${column.label}」给整行着色`} onChange={onTint} />}</td>
       {isFormSheet && (
         <>
           <td>
@@ -80,8 +94,8 @@ function ColumnRow({
 }
 
 /**
- * Per column of every grid sheet: private (never on the public page), asked on the request form,
- * required there. Written through the schema with the admin's origin; the server refuses these
+ * Per column of every grid sheet: private (never on the public page), whether its option colours
+ * tint whole rows (one column per sheet), asked on the request form, required there. Written through the schema with the admin's origin; the server refuses these
  * writes from anyone but an admin link.
  */
 export function ColumnsPanel({ settings, data }: { settings: Workbook; data: WorkbookSettings }) {
@@ -94,6 +108,7 @@ export function ColumnsPanel({ settings, data }: { settings: Workbook; data: Wor
       <p className="hz-admin-intro">
         <b>私密</b>的列只有编辑者和管理员能看到，永远不会出现在公开页面上（电话、姓名、地址都应设为私密）。
         <b>表单中询问</b>和<b>必填</b>决定求助表单问哪些问题。
+        <b>整行着色</b>按一列单选或状态的选项颜色给整行上色（如紧急程度），每张表最多一列。
       </p>
       {grids.map((sheet) => {
         const isFormSheet = sheet.id === data.formSheetId;
@@ -110,6 +125,7 @@ export function ColumnsPanel({ settings, data }: { settings: Workbook; data: Wor
                   <tr>
                     <th scope="col">列</th>
                     <th scope="col">私密</th>
+                    <th scope="col">整行着色</th>
                     {isFormSheet && (
                       <>
                         <th scope="col">表单中询问</th>
@@ -124,7 +140,9 @@ export function ColumnsPanel({ settings, data }: { settings: Workbook; data: Wor
                       key={column.id}
                       column={column}
                       isFormSheet={isFormSheet}
+                      tints={sheet.tintColumn === column.id}
                       onChange={(patch) => update(sheet, column.id, patch)}
+                      onTint={(tints) => applySetting(() => settings.updateSheet(sheet.id, { tintColumn: tints ? column.id : null }))}
                       onMakePublic={() =>
                         sheet.publicMode === PublicMode.none ? update(sheet, column.id, { private: false }) : setPending({ sheet, column })
                       }

@@ -1,4 +1,4 @@
-import { type Row, type WorkbookPreview, fromPreviewRows } from "@huzhu/schema";
+import { type Row, type WorkbookPreview, fromPreviewRows, resolveTintColumn } from "@huzhu/schema";
 import { type WritableStore, createStore } from "../lib/store.ts";
 import type { EditorLink } from "./session.ts";
 
@@ -32,7 +32,13 @@ export async function fetchPreview(link: EditorLink, fetchImpl: typeof fetch = f
     if (!response.ok) return null;
     const body: unknown = await response.json();
     if (!isPreview(body)) return null;
-    return { ...body, rows: body.sheet ? fromPreviewRows(body.sheet.columns, body.rows) : [] };
+    const { sheet } = body;
+    return {
+      ...body,
+      // A preview stored before sheets named their tint column has none: read it as the workbook would.
+      sheet: sheet && { ...sheet, tintColumn: resolveTintColumn(sheet.tintColumn, sheet.columns) },
+      rows: sheet ? fromPreviewRows(sheet.columns, body.rows) : [],
+    };
   } catch {
     return null;
   }

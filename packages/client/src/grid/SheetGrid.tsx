@@ -1,7 +1,7 @@
 import { type ChatGroupLink, type Row, type RowId, SchemaError, type SheetId, type Workbook, findTintColumn } from "@huzhu/schema";
 import type { GridApi, GridReadyEvent, RowSelectionOptions } from "ag-grid-community";
 import { AgGridReact } from "ag-grid-react";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Cursor, Peer } from "../collab/presence.ts";
 import type { ReadableStore } from "../lib/store.ts";
 import { createColumnDefs } from "./column-defs.ts";
@@ -29,6 +29,16 @@ export interface SheetGridProps {
   onRequestDelete?(): void;
 }
 
+/** Redraws the rows shown when the tint column changes: AG Grid applies row classes as it draws a row. */
+function useRowClassesFollow(api: GridApi<Row> | null, tintColumn: string | null): void {
+  const drawnWith = useRef(tintColumn);
+  useEffect(() => {
+    if (!api || drawnWith.current === tintColumn) return;
+    drawnWith.current = tintColumn;
+    api.redrawRows();
+  }, [api, tintColumn]);
+}
+
 /** The spreadsheet view of one sheet, live: every change arrives row by row from the workbook. */
 export function SheetGrid(props: SheetGridProps) {
   const { workbook, sheetId, readOnly } = props;
@@ -41,7 +51,19 @@ export function SheetGrid(props: SheetGridProps) {
   const columnDefs = useMemo(() => createColumnDefs(sheet, { readOnly }), [sheet, readOnly]);
   const tintColumn = useMemo(() => findTintColumn(sheet), [sheet]);
   const cursors = useCursorIndex(props.peers, sheetId);
-  useGridSync(api, workbook, sheet, () => setSheet(workbook.readSheet(sheetId)));
+  useGridSync(
+    api,
+    workbook,
+    sheet,
+    () => setSheet(workbook.readSheet(sheetId)),
+    // The admin may choose another tint column; a rename elsewhere must not rebuild the columns.
+    () =>
+      setSheet((shown) => {
+        const now = workbook.readSheet(sheetId);
+        return now.tintColumn === shown.tintColumn ? shown : now;
+      }),
+  );
+  useRowClassesFollow(api, sheet.tintColumn);
   useGridClipboard(api, container, { workbook, sheetId, readOnly }, props.onMessage);
 
   const context = useMemo<GridContext>(

@@ -93,7 +93,9 @@ describe("row tint", () => {
       undefined,
       undefined,
     ]);
-    expect(findTintColumn(workbook.readSheet("hospitals" as SheetId))).toBeUndefined();
+    // Hospitals are tinted by their intake status (停诊 red, 正常接诊 green), which has a tint too.
+    const hospitals = workbook.readSheet("hospitals" as SheetId);
+    expect(rowTintClass(findTintColumn(hospitals), { ...(rows[0] as Row), cells: { intake: "open" } })).toBe("hz-tint-green");
   });
 });
 

@@ -47,6 +47,7 @@ export const SheetKey = {
   body: "body",
   publicMode: "publicMode",
   publicRule: "publicRule",
+  tintColumn: "tintColumn",
   columns: "columns",
   rows: "rows",
 } as const;

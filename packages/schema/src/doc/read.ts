@@ -72,6 +72,28 @@ export function readSheetInfo(id: string, sheet: Y.Map<unknown>): SheetInfo {
   };
 }
 
+/** Whether rows may be tinted by a column: it holds options, each with a colour. */
+export function isTintable(column: Pick<ColumnDef, "type">): boolean {
+  return column.type === ColumnType.select || column.type === ColumnType.status;
+}
+
+/** The column that tinted rows before a sheet could choose one (Sheet.tintColumn). */
+const LEGACY_TINT_COLUMN = "urgency";
+
+/**
+ * The tint column a sheet names (`undefined`: it never named one, and its `urgency` column
+ * tints; null: none), if it is one of `columns` that can tint.
+ */
+export function resolveTintColumn(named: unknown, columns: readonly ColumnDef[]): ColumnId | null {
+  const id = named === undefined ? LEGACY_TINT_COLUMN : named;
+  return columns.find((column) => column.id === id && isTintable(column))?.id ?? null;
+}
+
+/** A sheet's tint column among its columns (resolveTintColumn). */
+export function readTintColumn(sheet: Y.Map<unknown>, columns: readonly ColumnDef[]): ColumnId | null {
+  return resolveTintColumn(sheet.get(SheetKey.tintColumn), columns);
+}
+
 /** A column with its order key; undefined when its type is unknown (a newer peer's type). */
 export function readColumn(id: string, column: Y.Map<unknown>): (ColumnDef & { order: string }) | undefined {
   const type = column.get(ColumnKey.type);

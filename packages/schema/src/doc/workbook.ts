@@ -22,7 +22,7 @@ import {
 import { lastRowPosition, raiseLastRow } from "./last-row.ts";
 import { cachedRead } from "./read-cache.ts";
 import { type Ordered, compareOrdered, orderKeysAt } from "./order.ts";
-import { type Row, readColumn, readRow, readSheetInfo } from "./read.ts";
+import { type Row, isTintable, readColumn, readRow, readSheetInfo, readTintColumn } from "./read.ts";
 import { type RetentionPolicy, readRetentionPolicy } from "../retention.ts";
 import { columnPatchEntries, validateColumnInput, validateSheetPatch } from "./validate.ts";
 
@@ -124,7 +124,9 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
   }
 
   function readSheet(sheetId: SheetId): Sheet {
-    return { ...readSheetInfo(sheetId, ySheet(sheetId)), columns: [...listColumnsWithOrder(sheetId)] };
+    const sheet = ySheet(sheetId);
+    const columns = [...listColumnsWithOrder(sheetId)];
+    return { ...readSheetInfo(sheetId, sheet), columns, tintColumn: readTintColumn(sheet, columns) };
   }
 
   function listSheets(): SheetInfo[] {
@@ -262,6 +264,22 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
     return ids;
   }
 
+  /** Refuses a tint column that is not a select or status column among `columns` (null clears it). */
+  function checkTintColumn(
+    sheetId: string,
+    tintColumn: string | null | undefined,
+    columns: readonly { readonly id?: string; readonly type: ColumnDef["type"] }[],
+  ): void {
+    if (tintColumn === undefined || tintColumn === null) return;
+    if (columns.some((column) => column.id === tintColumn && isTintable(column))) return;
+    throw new SchemaError(
+      SchemaErrorCode.invalidSheet,
+      `Rows are tinted by a select or status column of their sheet; "${tintColumn}" is not one`,
+      "整行颜色只能按本表的单选或状态列",
+      [sheetId],
+    );
+  }
+
   function addColumns(sheetId: SheetId, inputs: readonly ColumnInput[]): ColumnId[] {
     const columns = yChild(sheetId, SheetKey.columns);
     const existing = listColumnsWithOrder(sheetId);
@@ -328,6 +346,7 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
         ]);
       if (sheets.has(id)) throw new SchemaError(SchemaErrorCode.invalidSheet, `Sheet id "${id}" is taken`, "工作表 id 已存在", [id]);
       validateSheetPatch({ name: input.name, body: input.body, publicMode: input.publicMode, publicRule: input.publicRule }, [id]);
+      checkTintColumn(id, input.tintColumn, input.columns ?? []);
       const [order] = orderKeysAt(listSheets(), sheets.size);
       transact(() => {
         sheets.set(
@@ -339,6 +358,7 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
             [SheetKey.body]: input.body ?? "",
             [SheetKey.publicMode]: input.publicMode ?? PublicMode.none,
             [SheetKey.publicRule]: input.publicRule ?? { all: [] },
+            ...(input.tintColumn !== undefined ? { [SheetKey.tintColumn]: input.tintColumn } : {}),
             [SheetKey.columns]: new Y.Map(),
             [SheetKey.rows]: new Y.Map(),
           }),
@@ -352,6 +372,7 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
     updateSheet(sheetId: SheetId, patch: SheetPatch) {
       const sheet = ySheet(sheetId);
       validateSheetPatch(patch, [sheetId]);
+      checkTintColumn(sheetId, patch.tintColumn, listColumnsWithOrder(sheetId));
       transact(() => {
         for (const [key, value] of Object.entries(patch)) if (value !== undefined) sheet.set(key, value);
       });

@@ -1,13 +1,19 @@
 import { type CellValue, type ColumnDef, ColumnType, type OptionColor, SystemField } from "../columns/column.ts";
 import { optionOf } from "../columns/select.ts";
+import type { ColumnId } from "../ids.ts";
+
+/** A sheet as tinting reads it: its columns and which of them tints rows (Sheet.tintColumn). */
+export interface TintedSheet<C extends ColumnDef = ColumnDef> {
+  readonly columns: readonly C[];
+  readonly tintColumn: ColumnId | null;
+}
 
 /**
- * The column whose colour tints whole rows: the urgency select (危急 red, 紧急 orange, 较急 yellow),
- * as the original sheet coloured its rows. Recognised by its stable id, which the Shanghai
- * template gives it.
+ * The column whose option colours tint whole rows, as the original sheet coloured its rows by
+ * urgency (危急 red, 紧急 orange, 较急 yellow); the admin chooses it per sheet.
  */
-export function findTintColumn<C extends ColumnDef>(sheet: { readonly columns: readonly C[] }): C | undefined {
-  return sheet.columns.find((c) => c.id === "urgency" && (c.type === ColumnType.select || c.type === ColumnType.status));
+export function findTintColumn<C extends ColumnDef>(sheet: TintedSheet<C>): C | undefined {
+  return sheet.tintColumn === null ? undefined : sheet.columns.find((c) => c.id === sheet.tintColumn);
 }
 
 /** The colour a row is tinted with: its tint column's option colour, or "none". */
@@ -24,7 +30,7 @@ export interface CardColumns<C extends ColumnDef = ColumnDef> {
   readonly tint: C | undefined;
 }
 
-export function cardColumns<C extends ColumnDef>(sheet: { readonly columns: readonly C[] }): CardColumns<C> {
+export function cardColumns<C extends ColumnDef>(sheet: TintedSheet<C>): CardColumns<C> {
   return {
     title: sheet.columns.find((c) => c.system === SystemField.caseNumber) ?? sheet.columns.find((c) => c.type === ColumnType.text),
     chips: sheet.columns.filter((c) => c.type === ColumnType.select || c.type === ColumnType.status).slice(0, 4),

@@ -26,15 +26,15 @@ export interface SheetCounts {
   readonly columns: readonly ColumnCounts[];
 }
 
-/** The columns worth counting: urgency first, then every status column (verification, follow-up …). */
-export function countedColumns(sheet: Pick<Sheet, "columns">): ColumnDef[] {
+/** The columns worth counting: the tint column (urgency) first, then every status column (verification, follow-up …). */
+export function countedColumns(sheet: Pick<Sheet, "columns" | "tintColumn">): ColumnDef[] {
   const tint = findTintColumn(sheet);
   const statuses = sheet.columns.filter((c) => c.type === ColumnType.status && c.id !== tint?.id);
   return tint ? [tint, ...statuses] : statuses;
 }
 
 /** Counts rows per option of each counted column; every option is listed, even at zero. */
-export function countSheet(sheet: Pick<Sheet, "id" | "name" | "columns">, rows: readonly Row[]): SheetCounts {
+export function countSheet(sheet: Pick<Sheet, "id" | "name" | "columns" | "tintColumn">, rows: readonly Row[]): SheetCounts {
   const live = rows.filter((row) => row.deletedAt === null);
   const columns = countedColumns(sheet).map((column) => {
     const tally = new Map<string | null, number>();

@@ -84,6 +84,7 @@ export const shanghaiMedicalSheets: SheetInput[] = [
     id: "requests",
     name: "求助",
     columns: requestColumns,
+    tintColumn: "urgency",
     // The public sees a request once it is verified and until it is closed.
     publicMode: PublicMode.rule,
     publicRule: {
@@ -94,5 +95,5 @@ export const shanghaiMedicalSheets: SheetInput[] = [
     },
   },
   { id: "channels", name: "渠道", columns: channelColumns, publicMode: PublicMode.all },
-  { id: "hospitals", name: "医院", columns: hospitalColumns, publicMode: PublicMode.all },
+  { id: "hospitals", name: "医院", columns: hospitalColumns, publicMode: PublicMode.all, tintColumn: "intake" },
 ];

@@ -1,5 +1,5 @@
 import type { ColumnDef, ColumnInput } from "../columns/column.ts";
-import type { SheetId } from "../ids.ts";
+import type { ColumnId, SheetId } from "../ids.ts";
 
 /** A grid of rows, or a notice page (the 首页 tab: text plus live counts). */
 export const SheetKind = { grid: "grid", notice: "notice" } as const;
@@ -38,6 +38,12 @@ export interface SheetInfo {
 /** A sheet with its ordered columns. */
 export interface Sheet extends SheetInfo {
   readonly columns: readonly SheetColumn[];
+  /**
+   * The select or status column whose option colours tint whole rows (as the original sheet
+   * coloured its rows by urgency), or null for none. A sheet that never set it uses its
+   * `urgency` column, as every workbook did before it could be chosen.
+   */
+  readonly tintColumn: ColumnId | null;
 }
 
 /** A column as placed in its sheet. */
@@ -52,7 +58,9 @@ export interface SheetInput {
   readonly publicMode?: PublicMode;
   readonly publicRule?: PublicRule;
   readonly columns?: readonly ColumnInput[];
+  /** One of `columns`, a select or status column (Sheet.tintColumn). */
+  readonly tintColumn?: string | null;
 }
 
 /** The properties of a sheet a caller may change after creation. */
-export type SheetPatch = Partial<Pick<SheetInfo, "name" | "body" | "publicMode" | "publicRule">>;
+export type SheetPatch = Partial<Pick<SheetInfo, "name" | "body" | "publicMode" | "publicRule"> & Pick<Sheet, "tintColumn">>;

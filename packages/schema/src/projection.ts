@@ -217,8 +217,12 @@ function writeProjection(projection: PublicWorkbook, target: Y.Doc, applied: App
     if (previous && previous.columns === sheet.columns) {
       // Only rows changed since `previous` (trackPublicView shares everything else), and the
       // target holds `previous` as written (any other transaction clears the record): write the
-      // difference instead of walking every row of the target.
-      for (const row of sheet.rows) if (recorded.get(row.id) !== row) writeRow(rows, row, recorded);
+      // difference instead of walking every row of the target. A row at the same place as in
+      // `previous` is known written without looking it up (12,000 lookups were 3 ms a batch).
+      for (let i = 0; i < sheet.rows.length; i++) {
+        const row = sheet.rows[i] as PublicRow;
+        if (previous.rows[i] !== row && recorded.get(row.id) !== row) writeRow(rows, row, recorded);
+      }
       // Every row of the view is recorded now; more recorded means some left the view.
       if (recorded.size > sheet.rows.length) removeRowsNotIn(rows, recorded, sheet);
       continue;

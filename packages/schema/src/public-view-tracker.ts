@@ -61,6 +61,38 @@ export function trackPublicView(workbook: Workbook): PublicViewTracker {
   };
 }
 
+/** Where each row of a view's sheet is, by id; shared by the sheets whose rows stay in place. */
+const positions = new WeakMap<readonly PublicRow[], ReadonlyMap<string, number>>();
+
+function positionsOf(rows: readonly PublicRow[]): ReadonlyMap<string, number> {
+  let known = positions.get(rows);
+  if (!known) {
+    known = new Map(rows.map((row, i) => [row.id, i]));
+    positions.set(rows, known);
+  }
+  return known;
+}
+
+/**
+ * The rows with `next` in the places of those they replace, when every one replaces a row in
+ * place (same order key, still shown); undefined when rows come, go or move.
+ */
+function replacedInPlace(rows: readonly PublicRow[], next: ReadonlyMap<string, PublicRow | null>): PublicRow[] | undefined {
+  const at = positionsOf(rows);
+  const replaced = rows.slice();
+  for (const [id, row] of next) {
+    const i = at.get(id);
+    if (i === undefined) {
+      if (row) return undefined;
+      continue;
+    }
+    if (!row || row.order !== replaced[i]?.order) return undefined;
+    replaced[i] = row;
+  }
+  positions.set(replaced, at);
+  return replaced;
+}
+
 /** `sheet` with the rows `ids` read again (added, changed, gone, or in or out of the view). */
 function withRows(workbook: Workbook, sheet: PublicSheet, ids: ReadonlySet<RowId> | undefined): PublicSheet {
   if (!ids || ids.size === 0) return sheet;
@@ -71,6 +103,9 @@ function withRows(workbook: Workbook, sheet: PublicSheet, ids: ReadonlySet<RowId
     const row = workbook.findRow(sheet.id as SheetId, id);
     next.set(id, row && isRowShown(source, row) ? publicRow(row, sheet.columns, columnsKey) : null);
   }
+  // Edits to rows in the view, the common case, leave every other row where it was.
+  const inPlace = replacedInPlace(sheet.rows, next);
+  if (inPlace) return { ...sheet, rows: inPlace };
   let reorder = false;
   const rows: PublicRow[] = [];
   for (const row of sheet.rows) {

@@ -37,21 +37,42 @@ function rowDigest(row: PublicRow): Buffer {
   return digest;
 }
 
+/** Rows per chunk of a sheet's digest: a batch of edits rehashes the chunks it touched. */
+const CHUNK_ROWS = 256;
+
+/** The digest of a chunk, with the row objects it was made of (keyed by its first row). */
+const chunkDigests = new WeakMap<PublicRow, { readonly rows: readonly PublicRow[]; readonly digest: Buffer }>();
+
+/** SHA-256 over the digests of `rows[start, end)`; reused while the same row objects fill the chunk. */
+function chunkDigest(rows: readonly PublicRow[], start: number, end: number): Buffer {
+  const first = rows[start] as PublicRow;
+  const known = chunkDigests.get(first);
+  if (known && known.rows.length === end - start && known.rows.every((row, i) => row === rows[start + i])) return known.digest;
+  // One update with every row's digest: thousands of calls into the hash cost more than the copy.
+  const digests = Buffer.allocUnsafe((end - start) * ROW_DIGEST_BYTES);
+  for (let i = start; i < end; i++) digests.set(rowDigest(rows[i] as PublicRow), (i - start) * ROW_DIGEST_BYTES);
+  const digest = createHash("sha256").update(digests).digest();
+  chunkDigests.set(first, { rows: rows.slice(start, end), digest });
+  return digest;
+}
+
 /**
- * A digest of everything a view holds: the title, each sheet without its rows, and each row's own
- * digest in order. Hashing the whole JSON text (1.8 MB for 5,000 rows) after every batch of edits
- * stalled the server for milliseconds; this hashes only the rows that changed, then 32 bytes per
- * row. JSON text never holds a raw newline, and the row count comes before the fixed-size row
- * digests, so the input is unambiguous.
+ * A digest of everything a view holds: the title, each sheet without its rows, and its rows'
+ * digests in order, by chunks of CHUNK_ROWS. Hashing the whole JSON text (1.8 MB for 5,000 rows)
+ * after every batch of edits stalled the server for milliseconds; then hashing every row's digest
+ * still cost 4.6 ms a batch for 12,000 public rows. Each row is hashed once per change, each chunk
+ * once per change of one of its rows (trackPublicView keeps the objects of unchanged rows), then
+ * 32 bytes per chunk. JSON text never holds a raw newline, and the row count comes before the
+ * fixed-size digests, so the input is unambiguous; chunks are cut by position, so equal views
+ * have equal digests on any instance.
  */
 export function viewDigest(view: PublicWorkbook): string {
   const hash = createHash("sha256").update(JSON.stringify(view.title));
   for (const { rows, ...sheet } of view.sheets) {
     hash.update(`\n${JSON.stringify(sheet)}\n${rows.length}\n`);
-    // One update with every row's digest: thousands of calls into the hash cost more than the copy.
-    const digests = Buffer.allocUnsafe(rows.length * ROW_DIGEST_BYTES);
-    for (const [i, row] of rows.entries()) digests.set(rowDigest(row), i * ROW_DIGEST_BYTES);
-    hash.update(digests);
+    for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+      hash.update(chunkDigest(rows, start, Math.min(rows.length, start + CHUNK_ROWS)));
+    }
   }
   return hash.digest("base64url");
 }

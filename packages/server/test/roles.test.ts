@@ -21,6 +21,7 @@ const FORBIDDEN: Record<string, (workbook: Workbook, rowId: RowId) => void> = {
   "a column's label": (w) => w.updateColumn(requests, col("phone"), { label: "电话（公开）" }),
   "a sheet's public mode": (w) => w.updateSheet(requests, { publicMode: "all" }),
   "a sheet's public rule": (w) => w.updateSheet(requests, { publicRule: { all: [] } }),
+  "a sheet's tint column": (w) => w.updateSheet(requests, { tintColumn: col("category") }),
   "workbook meta": (w) => w.setMeta({ title: "被改掉的标题" }),
   "a new column": (w) => w.addColumn(requests, { type: "text", label: "偷偷加的列" }),
   "a new sheet": (w) => w.addSheet({ name: "偷偷加的表", publicMode: "all" }),

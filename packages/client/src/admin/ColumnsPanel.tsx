@@ -108,7 +108,7 @@ export function ColumnsPanel({ settings, data }: { settings: Workbook; data: Wor
       <p className="hz-admin-intro">
         <b>私密</b>的列只有编辑者和管理员能看到，永远不会出现在公开页面上（电话、姓名、地址都应设为私密）。
         <b>表单中询问</b>和<b>必填</b>决定求助表单问哪些问题。
-        <b>整行着色</b>按一列单选或状态的选项颜色给整行上色（如紧急程度），每张表最多一列。
+        <b>整行着色</b>按一列单选或状态的选项颜色给整行上色（如紧急程度），每张表最多一列；首页的统计也先列出这一列。
       </p>
       {grids.map((sheet) => {
         const isFormSheet = sheet.id === data.formSheetId;

@@ -23,6 +23,7 @@ export {
   ColumnType,
   OptionColor,
   SystemField,
+  isChoiceColumn,
 } from "./columns/column.ts";
 export type { ColumnTypeSpec, ParseResult } from "./columns/spec.ts";
 export { columnTypes, formatCell, isColumnType, isEmptyCell, parseCell, readCell } from "./columns/index.ts";
@@ -68,7 +69,7 @@ export {
   type WorkbookMeta,
   openWorkbook,
 } from "./doc/workbook.ts";
-export { type Row, isTintable, resolveTintColumn } from "./doc/read.ts";
+export { type Row, resolveTintColumn } from "./doc/read.ts";
 export {
   type CellChange,
   type SheetChanges,

@@ -6,7 +6,7 @@ import {
   type SheetColumn,
   SheetKind,
   type Workbook,
-  isTintable,
+  isChoiceColumn,
 } from "@huzhu/schema";
 import { useState } from "react";
 import { ConfirmDialog } from "../ui/Modal.tsx";
@@ -66,7 +66,7 @@ function ColumnRow({
           onChange={(checked) => (checked ? onChange({ private: true }) : onMakePublic())}
         />
       </td>
-      <td>{isTintable(column) && <Switch checked={tints} label={`按「${column.label}」给整行着色`} onChange={onTint} />}</td>
+      <td>{isChoiceColumn(column) && <Switch checked={tints} label={`按「${column.label}」给整行着色`} onChange={onTint} />}</td>
       {isFormSheet && (
         <>
           <td>
@@ -95,8 +95,9 @@ function ColumnRow({
 
 /**
  * Per column of every grid sheet: private (never on the public page), whether its option colours
- * tint whole rows (one column per sheet), asked on the request form, required there. Written through the schema with the admin's origin; the server refuses these
- * writes from anyone but an admin link.
+ * tint whole rows (one column per sheet), asked on the request form, required there. Written
+ * through the schema with the admin's origin; the server refuses these writes from anyone but an
+ * admin link.
  */
 export function ColumnsPanel({ settings, data }: { settings: Workbook; data: WorkbookSettings }) {
   const [pending, setPending] = useState<PendingPublic | null>(null);

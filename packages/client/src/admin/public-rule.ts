@@ -7,6 +7,7 @@ import {
   type SheetColumn,
   isRowPublic,
   optionOf,
+  isChoiceColumn,
 } from "@huzhu/schema";
 
 /** How one select or status column limits the public rows. */
@@ -28,7 +29,7 @@ export interface ColumnCondition {
 
 /** Columns a rule can test: select and status columns (their cells hold option ids). */
 export function ruleColumns(sheet: Sheet): SheetColumn[] {
-  return sheet.columns.filter((c) => c.type === ColumnType.select || c.type === ColumnType.status);
+  return sheet.columns.filter(isChoiceColumn);
 }
 
 /** What the rule says about one column (its first condition; the editor writes one per column). */

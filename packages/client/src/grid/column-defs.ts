@@ -1,5 +1,15 @@
 import type { ColDef, ValueFormatterParams, ValueGetterParams } from "ag-grid-community";
-import { type CellValue, type ColumnDef, ColumnType, type Row, type Sheet, SystemField, formatCell, formatInstantCst } from "@huzhu/schema";
+import {
+  type CellValue,
+  type ColumnDef,
+  ColumnType,
+  type Row,
+  type Sheet,
+  SystemField,
+  formatCell,
+  formatInstantCst,
+  isChoiceColumn,
+} from "@huzhu/schema";
 import { CellComponent } from "./components.ts";
 
 /** The pinned left column with the row number, drag handle and selection box. */
@@ -52,7 +62,7 @@ export function compareCells(column: ColumnDef, a: CellValue, b: CellValue, desc
     if (isBlank(a) && isBlank(b)) return 0;
     return (isBlank(a) ? 1 : -1) * (descending ? -1 : 1);
   }
-  if (column.type === ColumnType.select || column.type === ColumnType.status) {
+  if (isChoiceColumn(column)) {
     const index = (v: CellValue) => column.options.findIndex((o) => o.id === v);
     return index(a) - index(b);
   }

@@ -16,6 +16,11 @@ export const ColumnType = {
 } as const;
 export type ColumnType = (typeof ColumnType)[keyof typeof ColumnType];
 
+/** Whether a column holds one of its options (select and status): chips, colours, rules, radio buttons. */
+export function isChoiceColumn(column: { readonly type: ColumnType }): boolean {
+  return column.type === ColumnType.select || column.type === ColumnType.status;
+}
+
 /** Colours a select option or urgency may take; the client maps them to its palette. */
 export const OptionColor = {
   none: "none",

@@ -1,5 +1,5 @@
 import type * as Y from "yjs";
-import { type CellValue, type ColumnDef, ColumnType, OptionColor, type SelectOption, SystemField } from "../columns/column.ts";
+import { type CellValue, type ColumnDef, OptionColor, type SelectOption, SystemField, isChoiceColumn } from "../columns/column.ts";
 import { isColumnType, readCell } from "../columns/index.ts";
 import { isIsoInstant } from "../columns/date-time.ts";
 import type { ColumnId, RowId, SheetId } from "../ids.ts";
@@ -72,11 +72,6 @@ export function readSheetInfo(id: string, sheet: Y.Map<unknown>): SheetInfo {
   };
 }
 
-/** Whether rows may be tinted by a column: it holds options, each with a colour. */
-export function isTintable(column: Pick<ColumnDef, "type">): boolean {
-  return column.type === ColumnType.select || column.type === ColumnType.status;
-}
-
 /** The column that tinted rows before a sheet could choose one (Sheet.tintColumn). */
 const LEGACY_TINT_COLUMN = "urgency";
 
@@ -86,7 +81,7 @@ const LEGACY_TINT_COLUMN = "urgency";
  */
 export function resolveTintColumn(named: unknown, columns: readonly ColumnDef[]): ColumnId | null {
   const id = named === undefined ? LEGACY_TINT_COLUMN : named;
-  return columns.find((column) => column.id === id && isTintable(column))?.id ?? null;
+  return columns.find((column) => column.id === id && isChoiceColumn(column))?.id ?? null;
 }
 
 /** A sheet's tint column among its columns (resolveTintColumn). */
@@ -98,7 +93,6 @@ export function readTintColumn(sheet: Y.Map<unknown>, columns: readonly ColumnDe
 export function readColumn(id: string, column: Y.Map<unknown>): (ColumnDef & { order: string }) | undefined {
   const type = column.get(ColumnKey.type);
   if (!isColumnType(type)) return undefined;
-  const hasOptions = type === ColumnType.select || type === ColumnType.status;
   const width = column.get(ColumnKey.width);
   const system = column.get(ColumnKey.system);
   return {
@@ -108,7 +102,7 @@ export function readColumn(id: string, column: Y.Map<unknown>): (ColumnDef & { o
     private: column.get(ColumnKey.private) === true,
     inForm: column.get(ColumnKey.inForm) === true,
     required: column.get(ColumnKey.required) === true,
-    options: hasOptions ? readOptions(column.get(ColumnKey.options)) : [],
+    options: isChoiceColumn({ type }) ? readOptions(column.get(ColumnKey.options)) : [],
     system: Object.values(SystemField).includes(system as SystemField) ? (system as SystemField) : null,
     description: str(column.get(ColumnKey.description), "", 1000),
     width: typeof width === "number" && width >= 40 && width <= 2000 ? width : null,

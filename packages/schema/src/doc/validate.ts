@@ -1,4 +1,4 @@
-import { type ColumnInput, ColumnType, OptionColor, SystemField } from "../columns/column.ts";
+import { type ColumnInput, OptionColor, SystemField, isChoiceColumn } from "../columns/column.ts";
 import { isColumnType } from "../columns/index.ts";
 import { SchemaError, SchemaErrorCode } from "../errors.ts";
 import { isId } from "../ids.ts";
@@ -24,7 +24,7 @@ export function validateColumnInput(input: Partial<ColumnInput> & Pick<ColumnInp
   }
   if (input.system != null && !Object.values(SystemField).includes(input.system))
     invalidColumn(`Unknown system field "${input.system}"`, "未知的系统字段", path);
-  const needsOptions = input.type === ColumnType.select || input.type === ColumnType.status;
+  const needsOptions = isChoiceColumn(input);
   if (needsOptions && input.options !== undefined) {
     const ids = new Set<string>();
     for (const option of input.options) {

@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import type { CellValue, ColumnDef, ColumnInput, SystemField } from "../columns/column.ts";
+import { type CellValue, type ColumnDef, type ColumnInput, type SystemField, isChoiceColumn } from "../columns/column.ts";
 import { parseCell, readCell } from "../columns/index.ts";
 import { SchemaError, SchemaErrorCode } from "../errors.ts";
 import { type ColumnId, type RowId, type SheetId, createColumnId, createRowId, createSheetId, isId } from "../ids.ts";
@@ -22,7 +22,7 @@ import {
 import { lastRowPosition, raiseLastRow } from "./last-row.ts";
 import { cachedRead } from "./read-cache.ts";
 import { type Ordered, compareOrdered, orderKeysAt } from "./order.ts";
-import { type Row, isTintable, readColumn, readRow, readSheetInfo, readTintColumn } from "./read.ts";
+import { type Row, readColumn, readRow, readSheetInfo, readTintColumn } from "./read.ts";
 import { type RetentionPolicy, readRetentionPolicy } from "../retention.ts";
 import { columnPatchEntries, validateColumnInput, validateSheetPatch } from "./validate.ts";
 
@@ -271,7 +271,7 @@ export function openWorkbook(ydoc: Y.Doc, options: OpenWorkbookOptions = {}) {
     columns: readonly { readonly id?: string; readonly type: ColumnDef["type"] }[],
   ): void {
     if (tintColumn === undefined || tintColumn === null) return;
-    if (columns.some((column) => column.id === tintColumn && isTintable(column))) return;
+    if (columns.some((column) => column.id === tintColumn && isChoiceColumn(column))) return;
     throw new SchemaError(
       SchemaErrorCode.invalidSheet,
       `Rows are tinted by a select or status column of their sheet; "${tintColumn}" is not one`,

@@ -1,4 +1,4 @@
-import { type CellValue, type ColumnDef, ColumnType, type OptionColor, SystemField } from "../columns/column.ts";
+import { type CellValue, type ColumnDef, ColumnType, type OptionColor, SystemField, isChoiceColumn } from "../columns/column.ts";
 import { optionOf } from "../columns/select.ts";
 import type { ColumnId } from "../ids.ts";
 
@@ -13,7 +13,7 @@ export interface TintedSheet<C extends ColumnDef = ColumnDef> {
  * urgency (危急 red, 紧急 orange, 较急 yellow); the admin chooses it per sheet.
  */
 export function findTintColumn<C extends ColumnDef>(sheet: TintedSheet<C>): C | undefined {
-  return sheet.tintColumn === null ? undefined : sheet.columns.find((c) => c.id === sheet.tintColumn);
+  return sheet.columns.find((c) => c.id === sheet.tintColumn);
 }
 
 /** The colour a row is tinted with: its tint column's option colour, or "none". */
@@ -33,7 +33,7 @@ export interface CardColumns<C extends ColumnDef = ColumnDef> {
 export function cardColumns<C extends ColumnDef>(sheet: TintedSheet<C>): CardColumns<C> {
   return {
     title: sheet.columns.find((c) => c.system === SystemField.caseNumber) ?? sheet.columns.find((c) => c.type === ColumnType.text),
-    chips: sheet.columns.filter((c) => c.type === ColumnType.select || c.type === ColumnType.status).slice(0, 4),
+    chips: sheet.columns.filter(isChoiceColumn).slice(0, 4),
     tint: findTintColumn(sheet),
   };
 }

@@ -1,4 +1,12 @@
-import { type CellValue, type ChatGroupLink, ColumnType, type FormField, type FormFieldError, formatInstantCst } from "@huzhu/schema";
+import {
+  type CellValue,
+  type ChatGroupLink,
+  ColumnType,
+  type FormField,
+  type FormFieldError,
+  formatInstantCst,
+  isChoiceColumn,
+} from "@huzhu/schema";
 import { type SafeHtml, html, trusted } from "../../public-view/html.ts";
 
 /** Select and status fields with this many options or fewer show as big radio buttons. */
@@ -76,7 +84,7 @@ function describedBy(field: FormField): string {
 /** One question: label, help text, input, and the place its error appears. */
 export function renderField(field: FormField, value: string, error: string | undefined): SafeHtml {
   const invalid = error ? " invalid" : "";
-  const isChoice = field.type === ColumnType.select || field.type === ColumnType.status;
+  const isChoice = isChoiceColumn(field);
   if (isChoice && field.options.length <= MAX_RADIO_OPTIONS) {
     const options = field.options.map(
       (option) =>
